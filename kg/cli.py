@@ -1,0 +1,171 @@
+"""The ``kg`` command line: ingest, validate, serve, dump and query a news knowledge graph."""
+from __future__ import annotations
+
+import argparse
+import gzip
+import logging
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg import config
+from kg.iris import Minter
+from kg.pipeline import Outcome, ingest, input_files, prepare
+from kg.store import StoreError, open_store
+
+log = logging.getLogger("kg")
+
+
+def _progress(items: list[Path], description: str):
+    """A progress bar on a terminal, the plain items elsewhere (logs, pipes, CI)."""
+    from tqdm import tqdm
+
+    return tqdm(items, desc=description, unit="article", disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+def _report(outcomes: Sequence[Outcome], verb: str) -> int:
+    counts = Counter(outcome.status for outcome in outcomes)
+    for outcome in outcomes:
+        if outcome.status == "refused":
+            print(f"refused {outcome.source}" + (f" ({outcome.article})" if outcome.article else ""))
+            for reason in outcome.reasons:
+                print(f"  - {reason}")
+    print(f"{len(outcomes)} read, {counts[verb]} {verb}, {counts['refused']} refused")
+    return 1 if counts["refused"] else 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
+    files = list(input_files(args.paths))
+    store = open_store(settings.store)
+    try:
+        outcomes = list(ingest(_progress(files, "ingest"), store, Minter(settings.base)))
+    finally:
+        store.close()
+    return _report(outcomes, "stored")
+
+
+def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
+    minter = Minter(settings.base)
+    outcomes = [prepare(path, minter)[0] for path in _progress(list(input_files(args.paths)), "validate")]
+    return _report(outcomes, "valid")
+
+
+def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    import waitress
+
+    from server import create_app
+
+    store = open_store(settings.store)
+    app = create_app(settings, store)
+    root = f"http://{settings.host}:{settings.port}/"
+    print(f"Serving the knowledge graph in {settings.store} on {root}")
+    print(f"  home page:        {root}")
+    print(f"  SPARQL endpoint:  {root}sparql")
+    print(f"  dumps:            {root}dumps/")
+    sys.stdout.flush()
+    try:
+        waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="kg")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace, settings: config.Settings) -> int:
+    store = open_store(settings.store, read_only=True)
+    try:
+        if args.output is None:
+            store.dump(sys.stdout.buffer, args.format)
+        else:
+            opener = gzip.open if args.output.suffix == ".gz" else open
+            with opener(args.output, "wb") as output:
+                store.dump(output, args.format)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.sparql import QueryRequest
+
+    text = sys.stdin.read() if args.query == "-" else args.query
+    accept = "text/tab-separated-values, text/turtle"
+    if args.endpoint:
+        from SPARQLWrapper import POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        client = SPARQLWrapper(args.endpoint)
+        client.setMethod(POST)
+        client.setQuery(text)
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", accept)
+        try:
+            body = client.query().response.read()
+        except SPARQLWrapperException as error:
+            raise StoreError(f"the endpoint refused the query: {error}") from None
+    else:
+        store = open_store(settings.store, read_only=True)
+        try:
+            body = store.query(QueryRequest(text, accept)).body
+        finally:
+            store.close()
+    sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kg", description=__doc__)
+    top.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def store_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--store", type=Path, help="store directory (default: KG_STORE or ./kg-store)")
+
+    sub = command("ingest", cmd_ingest, "read, map, validate and store articles (files or folders)")
+    store_option(sub)
+    sub.add_argument("--base", help="base IRI of the resources (default: KG_BASE or http://127.0.0.1:5000/)")
+    sub.add_argument("paths", nargs="+", type=Path)
+
+    sub = command("validate", cmd_validate, "read, map and validate articles without storing them")
+    sub.add_argument("--base", help="base IRI of the resources")
+    sub.add_argument("paths", nargs="+", type=Path)
+
+    sub = command("serve", cmd_serve, "serve SPARQL, linked-data pages and dumps over HTTP")
+    store_option(sub)
+    sub.add_argument("--base", help="base IRI the served resources live under")
+    sub.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
+    sub.add_argument("--port", type=int, help="port to listen on (default 5000)")
+
+    sub = command("dump", cmd_dump, "write all the data as Turtle (union of graphs) or N-Quads")
+    store_option(sub)
+    sub.add_argument("--format", choices=["turtle", "nquads"], required=True)
+    sub.add_argument("-o", "--output", type=Path, help="file to write (gzip when it ends in .gz); default stdout")
+
+    sub = command("query", cmd_query, "run a SPARQL query on the store or on an endpoint")
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument("--store", type=Path, help="store directory")
+    where.add_argument("--endpoint", help="SPARQL endpoint URL")
+    sub.add_argument("query", help="the query text, or - to read it from standard input")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = config.load().replace(**{
+            name: getattr(args, name, None) for name in ("store", "base", "host", "port")
+        })
+        return args.handler(args, settings)
+    except (StoreError, ValueError, FileNotFoundError) as error:
+        print(f"kg: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130

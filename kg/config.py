@@ -1,0 +1,71 @@
+"""Settings, in one place.
+
+Each setting has a default, which a TOML file (``kg.toml`` in the working directory, or the
+file named by ``KG_CONFIG``) may override, which an environment variable may override, which a
+command-line flag may override. Nothing else in the project reads the environment.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_BASE = "http://127.0.0.1:5000/"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = Path("kg-store")
+    """Directory of the embedded store (the database and the dumps made from it)."""
+    base: str = DEFAULT_BASE
+    """Base IRI under which every resource IRI is minted; must end with a slash."""
+    host: str = "127.0.0.1"
+    port: int = 5000
+    threads: int = 8
+    """Request threads of the WSGI server."""
+    max_request_bytes: int = 1_048_576
+    """Largest request body the server reads (a SPARQL query posted directly, a form)."""
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/"):
+            raise ValueError(f"base IRI must end with '/': {self.base!r}")
+        if not self.base.startswith(("http://", "https://")):
+            raise ValueError(f"base IRI must be an http(s) IRI: {self.base!r}")
+
+    @property
+    def dumps(self) -> Path:
+        """Directory of the downloadable dumps, regenerated from the store when its data changes."""
+        return self.store / "dumps"
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with the given settings changed; ``None`` values are ignored (unset flags)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int}
+_ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    """Read the TOML file and the environment over the defaults."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    path = Path(environ.get("KG_CONFIG", "kg.toml"))
+    if path.is_file():
+        with path.open("rb") as file:
+            table = tomllib.load(file)
+        unknown = set(table) - set(_TYPES)
+        if unknown:
+            raise ValueError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
+        values.update(table)
+    elif "KG_CONFIG" in environ:
+        raise FileNotFoundError(f"KG_CONFIG names {path}, which is not a file")
+    for name, variable in _ENV.items():
+        if variable in environ:
+            values[name] = environ[variable]
+    try:
+        return Settings(**{name: _TYPES[name](value) for name, value in values.items()})
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"bad setting: {error}") from error

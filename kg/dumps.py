@@ -1,0 +1,87 @@
+"""Downloadable dumps of the whole graph, made from the store and remade when its data changes.
+
+A dump is written to a temporary file through gzip and a SHA-256 digest in one streaming
+pass, then renamed into place, so a reader never sees half a dump and memory does not grow
+with the data. Its metadata (size, counts, digest, the store version it was made from) sits
+beside it as JSON.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import logging
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from kg.store import DumpFormat, Store
+
+log = logging.getLogger(__name__)
+
+FILE_NAMES: dict[DumpFormat, str] = {"turtle": "kg.ttl.gz", "nquads": "kg.nq.gz"}
+_locks = {format: threading.Lock() for format in FILE_NAMES}
+
+
+@dataclass(frozen=True)
+class DumpInfo:
+    file: str
+    format: DumpFormat
+    size: int
+    sha256: str
+    modified: str
+    """ISO 8601 time the dump was made."""
+    store_version: str
+
+
+class _Digesting:
+    """A binary writer that hashes and counts what passes through it."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target = target
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.target.write(data)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
+def current_dump(store: Store, directory: Path, format: DumpFormat) -> DumpInfo:
+    """The dump of ``format`` for the store's current data, made first if missing or stale."""
+    with _locks[format]:
+        version = store.version()
+        info = _read_info(directory, format)
+        if info is not None and info.store_version == version and (directory / info.file).is_file():
+            return info
+        return _make(store, directory, format, version)
+
+
+def _read_info(directory: Path, format: DumpFormat) -> DumpInfo | None:
+    try:
+        return DumpInfo(**json.loads((directory / (FILE_NAMES[format] + ".json")).read_text()))
+    except (FileNotFoundError, json.JSONDecodeError, TypeError):
+        return None
+
+
+def _make(store: Store, directory: Path, format: DumpFormat, version: str) -> DumpInfo:
+    directory.mkdir(parents=True, exist_ok=True)
+    name = FILE_NAMES[format]
+    temporary = directory / f".{name}.tmp"
+    log.info("making the %s dump", format)
+    with temporary.open("wb") as raw:
+        digesting = _Digesting(raw)
+        with gzip.GzipFile(fileobj=digesting, mode="wb", mtime=0) as compressed:
+            store.dump(compressed, format)
+    info = DumpInfo(file=name, format=format, size=digesting.size, sha256=digesting.sha256.hexdigest(),
+                    modified=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), store_version=version)
+    os.replace(temporary, directory / name)
+    (directory / (name + ".json")).write_text(json.dumps(asdict(info), indent=2))
+    return info

@@ -1,0 +1,77 @@
+"""Minting resource IRIs: deterministic, readable, under one base IRI.
+
+The same input always yields the same IRI, so re-ingesting an article replaces it and two
+articles naming the same organization meet at one resource. An article's IRI comes from its
+canonical URL (host and path), which survives edits to its headline.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
+
+from rdflib import URIRef
+
+_NOT_SLUG = re.compile(r"[^\w]+")
+_MAX_PATH = 200
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
+"""Characters kept as they are in IRI paths; everything else is percent-encoded."""
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens, accents folded; other scripts are kept as they are."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return _NOT_SLUG.sub("-", folded.lower().replace("_", "-")).strip("-")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class Minter:
+    """Mints the IRIs of one knowledge graph, whose resources live under ``base``."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(parts))
+
+    def article_key(self, url: str) -> str:
+        """The readable part of an article's IRI: its URL's host and path."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.")
+        # Decoded first, so that the key is the one :meth:`resource` finds from a decoded request path.
+        key = quote(unquote(f"{host}{parts.path}").rstrip("/"), safe=_PATH_SAFE)
+        if len(key) > _MAX_PATH or not host:
+            key = f"{host or 'unknown'}/{_digest(url)}"
+        return key
+
+    def article(self, url: str | None, source: str) -> URIRef:
+        """The article at ``url``; an article without one is named after where it was read from."""
+        if url:
+            return self._iri("id", "article", self.article_key(url))
+        return self._iri("id", "article", "unaddressed", _digest(source))
+
+    def article_by_headline(self, headline: str) -> URIRef:
+        """An article known only by its headline, as a "Read more" teaser gives it."""
+        return self._iri("id", "article", "by-headline", slug(headline) or _digest(headline))
+
+    def graph(self, article: URIRef) -> URIRef:
+        """The named graph holding what one article says."""
+        return URIRef(article.replace(self.base + "id/", self.base + "graph/", 1))
+
+    def resource(self, path: str) -> URIRef | None:
+        """The resource an ``id/`` path names, given the path as a web server decodes it.
+
+        Minted IRIs are percent-encoded; encoding the decoded path again the same way finds
+        them. None when the path cannot be part of an IRI.
+        """
+        iri = self.base + "id/" + quote(path, safe=_PATH_SAFE)
+        return None if _NOT_IRI.search(iri) else URIRef(iri)
+
+    def organization(self, name: str) -> URIRef:
+        return self._iri("id", "organization", slug(name) or _digest(name))

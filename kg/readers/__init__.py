@@ -1,0 +1,38 @@
+"""Read stage: turn an input file into an :class:`~kg.article.Article`.
+
+The format is recognised from the content, not the file name.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.article import Article
+from kg.readers.errors import ReadError
+from kg.readers.pagetext import read_page_text
+
+__all__ = ["ReadError", "read_bytes", "read_path"]
+
+
+def read_bytes(data: bytes, source: str) -> Article:
+    """Read one article from the bytes of an input; raise :class:`ReadError` saying why not."""
+    if not data.strip():
+        raise ReadError("the file is empty")
+    if b"\x00" in data[:4096]:
+        raise ReadError("not a text file (binary content)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReadError(f"not UTF-8 text (bad byte at offset {error.start})") from None
+    opening = text.lstrip()[:200].lower()
+    if opening.startswith(("<!doctype html", "<html")) or opening.startswith(("{", "[")):
+        raise ReadError("HTML pages and JSON records are not supported yet; give the page's text")
+    return read_page_text(text, source)
+
+
+def read_path(path: Path) -> Article:
+    """Read one article from a file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read the file: {error.strerror}") from None
+    return read_bytes(data, str(path))

@@ -1,0 +1,93 @@
+"""SPARQL query requests and answers, independent of where the query runs.
+
+A request carries the query text and the client's Accept header; the store that runs it picks
+the result format, because only after parsing does it know whether the answer is a table
+(SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE). Answers are bytes, so the same request can
+be served in-process, by a worker process, or by a remote SPARQL server.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+# Offered formats, the default first (used for */* or no Accept header at all).
+SOLUTION_FORMATS = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+)
+GRAPH_FORMATS = (
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+    "application/rdf+xml",
+    "application/n-quads",
+    "application/trig",
+)
+# The names browsers and scripts give in a ``format`` parameter.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+}
+
+
+class QuerySyntaxError(ValueError):
+    """The query does not parse; the message is the parser's."""
+
+
+class NotAcceptable(ValueError):
+    """No format the client accepts can carry this kind of answer."""
+
+    def __init__(self, kind: str, offered: tuple[str, ...]) -> None:
+        super().__init__(f"a {kind} answer can be sent as {', '.join(offered)}; the request accepts none of them")
+        self.offered = offered
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    accept: str = "*/*"
+    """The client's Accept header."""
+    default_graphs: tuple[str, ...] = ()
+    """``default-graph-uri``: when given, the default graph is their merge instead of the union of all graphs."""
+    named_graphs: tuple[str, ...] = ()
+    """``named-graph-uri``: when given, the only graphs ``GRAPH`` can see."""
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    media_type: str
+    body: bytes
+
+
+def choose(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The offered media type the Accept header prefers (q-values honoured); None if none fits.
+
+    The order of ``offered`` breaks ties, so ``*/*`` gets the first, the default.
+    """
+    return MIMEAccept(parse_accept_header(accept or "*/*")).best_match(offered)
+
+
+def pick_format(accept: str, kind: str) -> str:
+    """The media type for an answer of ``kind`` ("solutions", "boolean" or "graph")."""
+    offered = GRAPH_FORMATS if kind == "graph" else SOLUTION_FORMATS
+    chosen = choose(accept, offered)
+    if chosen is None:
+        raise NotAcceptable("graph" if kind == "graph" else "table", offered)
+    return chosen

@@ -1,0 +1,199 @@
+"""The default store: an embedded Oxigraph database in a directory on disk.
+
+Each article lives in its named graph; the database's default graph holds the set union of
+all named graphs, maintained in the same transaction as every change. Queries run on it, so a
+triple that two articles state (a shared publisher's name) is one triple, as SPARQL's union
+default graph means, where Oxigraph's on-the-fly union would return it once per graph.
+
+The directory holds the database (``oxigraph/``) and a ``version`` file rewritten after every
+committed change, so that dumps and caches know when the data changed without scanning it.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.sparql import QueryAnswer, QueryRequest, QuerySyntaxError, pick_format
+from kg.store import DumpFormat, StoreError, Triple
+from kg.vocab import PREFIXES
+
+log = logging.getLogger(__name__)
+
+_RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+_TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle"}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _unlink(graph_name: ox.NamedNode) -> str:
+    """The update that drops a named graph and, from the default graph, what only it stated."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph_name} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph_name}) }} }} ; "
+        f"DROP SILENT GRAPH {graph_name}"
+    )
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype and str(term.datatype) != _XSD_STRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_oxigraph(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+class EmbeddedStore:
+    """An Oxigraph database on disk; one process may write it at a time."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        database = self.path / "oxigraph"
+        try:
+            if read_only:
+                if not database.is_dir():
+                    raise StoreError(f"there is no store at {self.path}")
+                self._store = ox.Store.read_only(str(database))
+            else:
+                database.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(database))
+        except OSError as error:
+            raise StoreError(_explain(error, self.path)) from None
+
+    def replace_graph(self, name: URIRef, graph: Graph) -> None:
+        # One SPARQL update is one Oxigraph transaction: readers see the old graph or the new
+        # one, and a crash leaves one of them, never a mixture. The data is written once into
+        # the named graph and once into the default graph in the same INSERT DATA, so that even
+        # blank nodes are the same nodes in both.
+        graph_name = ox.NamedNode(str(name))
+        data = ox.serialize(
+            (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph),
+            format=ox.RdfFormat.N_TRIPLES,
+        ).decode("utf-8")
+        update = _unlink(graph_name) + f" ; INSERT DATA {{ {data} GRAPH {graph_name} {{\n{data}}} }}"
+        self._write(lambda: self._store.update(update))
+
+    def remove_graph(self, name: URIRef) -> bool:
+        graph_name = ox.NamedNode(str(name))
+        if not self._store.contains_named_graph(graph_name):
+            return False
+        self._write(lambda: self._store.update(_unlink(graph_name)))
+        return True
+
+    def _write(self, change: Callable[[], object]) -> None:
+        try:
+            change()
+            version = self.path / "version"
+            temporary = version.with_suffix(".tmp")
+            temporary.write_text(uuid.uuid4().hex)
+            os.replace(temporary, version)
+        except OSError as error:
+            raise StoreError(_explain(error, self.path)) from None
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(name.value) for name in self._store.named_graphs() if isinstance(name, ox.NamedNode))
+
+    def triples(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
+                *, limit: int | None = None) -> list[Triple]:
+        pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj)]
+        quads = self._store.quads_for_pattern(*pattern, ox.DefaultGraph())
+        return [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
+                for q in itertools.islice(quads, limit)]
+
+    def query(self, request: QueryRequest) -> QueryAnswer:
+        options: dict[str, object] = {}
+        if request.default_graphs:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+        if request.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+        try:
+            result = self._store.query(request.text, **options)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL syntax {error}") from None
+        if isinstance(result, ox.QueryTriples):
+            media_type = pick_format(request.accept, "graph")
+            body = result.serialize(format=_GRAPH_FORMATS[media_type])
+        else:
+            kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+            media_type = pick_format(request.accept, kind)
+            body = result.serialize(format=_RESULT_FORMATS[media_type])
+        if media_type in _TEXT_TYPES:
+            media_type += "; charset=utf-8"
+        return QueryAnswer(media_type=media_type, body=body)
+
+    def count(self) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def quad_count(self) -> int:
+        return len(self._store) - self.count()
+
+    def version(self) -> str:
+        try:
+            return (self.path / "version").read_text().strip()
+        except FileNotFoundError:
+            return "empty"
+
+    def dump(self, output: BinaryIO, format: DumpFormat) -> None:
+        if format == "nquads":
+            for name in self._store.named_graphs():
+                ox.serialize(self._store.quads_for_pattern(None, None, None, name), output, ox.RdfFormat.N_QUADS)
+        elif format == "turtle":
+            self._store.dump(output, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        else:
+            raise ValueError(f"unknown dump format {format!r}")
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+
+def _explain(error: OSError, path: Path) -> str:
+    text = str(error)
+    if "lock" in text.lower():
+        return f"the store at {path} is in use by another process (is `kg serve` running on it?)"
+    if "No space left" in text or getattr(error, "errno", None) == 28:
+        return f"the disk holding the store at {path} is full"
+    if "Permission denied" in text or "Read-only file system" in text:
+        return f"the store at {path} cannot be written: {error.strerror or text}"
+    return f"the store at {path} failed: {text}"

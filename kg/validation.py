@@ -1,0 +1,72 @@
+"""Validate stage: SHACL shapes (``shapes/*.ttl``) decide what may be published.
+
+The result is a list of problems in words, one per violated constraint, naming the resource,
+the field and what is wrong, so that a user can fix the input without reading SHACL.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+import pyshacl
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.namespace import split_uri
+
+from kg.mapping import ArticleGraph
+from kg.resources import resource_dir
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    focus: str
+    """The resource that breaks the rule."""
+    field: str | None
+    """The property (as a short name such as ``headline``) the rule is about."""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{where}{self.message} ({self.focus})"
+
+
+@functools.cache
+def shapes() -> Graph:
+    """All shapes, parsed once per process."""
+    graph = Graph()
+    for path in sorted(resource_dir("shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _short(term: object) -> str:
+    if isinstance(term, URIRef):
+        try:
+            return split_uri(term)[1]
+        except ValueError:
+            return str(term)
+    return str(term)
+
+
+def validate(article_graph: ArticleGraph) -> list[Problem]:
+    """The problems that keep ``article_graph`` from being published; empty when it conforms."""
+    conforms, report, _ = pyshacl.validate(
+        article_graph.graph, shacl_graph=shapes(), inference="none", allow_warnings=True
+    )
+    if conforms:
+        return []
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage) or "breaks a rule"
+        value = report.value(result, SH.value)
+        if value is not None and str(value) not in str(message):
+            message = f"{message}; got {value.n3()}"
+        problems.append(Problem(focus=str(report.value(result, SH.focusNode)), field=_short(path) if path else None,
+                                message=str(message)))
+    problems.sort(key=lambda problem: (problem.focus, problem.field or "", problem.message))
+    log.debug("%s: %d problem(s)", article_graph.article, len(problems))
+    return problems

@@ -1,0 +1,20 @@
+"""What the handlers share: the settings, the store and the IRI minter of the running app."""
+from __future__ import annotations
+
+from flask import current_app
+
+from kg.config import Settings
+from kg.iris import Minter
+from kg.store import Store
+
+
+def settings() -> Settings:
+    return current_app.extensions["kg"]["settings"]
+
+
+def store() -> Store:
+    return current_app.extensions["kg"]["store"]
+
+
+def minter() -> Minter:
+    return current_app.extensions["kg"]["minter"]

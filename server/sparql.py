@@ -1,0 +1,72 @@
+"""The SPARQL 1.1 Protocol query endpoint (read-only).
+
+A query comes by GET (``?query=``), by POST as a form, or by POST directly as
+``application/sparql-query``. The answer's format follows the Accept header (q-values
+honoured), or a ``format`` parameter for browsers and scripts.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from kg.sparql import FORMAT_NAMES, NotAcceptable, QueryRequest, QuerySyntaxError, choose
+from server import context
+
+blueprint = Blueprint("sparql", __name__)
+
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, mimetype="text/plain")
+
+
+def _with_read_headers(response: Response) -> Response:
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    if request.method == "POST":
+        media_type = request.mimetype
+        if media_type == _DIRECT:
+            params = request.args
+            texts = [request.get_data(as_text=True)]
+        elif media_type == _FORM:
+            params = request.form
+            texts = params.getlist("query")
+        else:
+            return _error(415, f"POST a query as {_DIRECT} or as a {_FORM} form, not as {media_type or 'no type'}")
+    else:
+        params = request.args
+        texts = params.getlist("query")
+
+    if "update" in params or "update" in request.args:
+        return _error(403, "this endpoint is read-only: SPARQL updates are not accepted here")
+    if not texts:
+        if choose(request.headers.get("Accept", ""), ("text/html",)) and request.method == "GET":
+            return _with_read_headers(Response(render_template("query.html")))
+        return _error(400, "missing the 'query' parameter: send a SPARQL query as ?query=...")
+    if len(texts) > 1:
+        return _error(400, "more than one 'query' parameter: send exactly one query")
+
+    accept = request.headers.get("Accept", "*/*")
+    if requested := params.get("format") or request.args.get("format"):
+        if requested not in FORMAT_NAMES and requested not in FORMAT_NAMES.values():
+            return _error(400, f"unknown format {requested!r}; use one of {', '.join(FORMAT_NAMES)}")
+        accept = FORMAT_NAMES.get(requested, requested)
+    query = QueryRequest(
+        text=texts[0],
+        accept=accept,
+        default_graphs=tuple(params.getlist("default-graph-uri")),
+        named_graphs=tuple(params.getlist("named-graph-uri")),
+    )
+    try:
+        answer = context.store().query(query)
+    except QuerySyntaxError as error:
+        return _error(400, str(error))
+    except NotAcceptable as error:
+        return _with_read_headers(_error(406, str(error)))
+    return _with_read_headers(Response(answer.body, content_type=answer.media_type))

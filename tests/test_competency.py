@@ -1,0 +1,56 @@
+"""The project's competency questions (../shared/cq) hold on the live server and on its dumps."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import urllib.request
+
+import pytest
+
+from conftest import SHARED, SHARED_ARTICLE, SHARED_MISSING
+
+QUESTIONS = ["01-article.rq", "02-no-proxy-url.rq", "03-lead-and-body.rq", "04-image.rq", "05-agencies.rq",
+             "15-related-article.rq"]
+SEED = SHARED / "cq" / "seed"
+
+pytestmark = pytest.mark.skipif(not SHARED_ARTICLE.is_file(), reason=SHARED_MISSING)
+
+
+@pytest.fixture(scope="module")
+def check():
+    """../shared/cq/check.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location("cq_check", SHARED / "cq" / "check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def question(name: str) -> str:
+    path = SEED / name
+    if not path.is_file():
+        pytest.skip(f"competency question {path} is absent")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def ask_server(check, live_server):
+    return check.ask_endpoint(live_server + "/sparql")
+
+
+@pytest.fixture(scope="module")
+def ask_dump(check, live_server, tmp_path_factory):
+    with urllib.request.urlopen(live_server + "/dumps/kg.nq.gz", timeout=30) as response:
+        data = gzip.decompress(response.read())
+    path = tmp_path_factory.mktemp("cq-dump") / "kg.nq"
+    path.write_bytes(data)
+    return check.ask_files([path])
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_competency_question_holds_on_sparql_endpoint(ask_server, name):
+    assert ask_server(question(name)) is True
+
+
+@pytest.mark.parametrize("name", QUESTIONS)
+def test_competency_question_holds_on_nquads_dump(ask_dump, name):
+    assert ask_dump(question(name)) is True
