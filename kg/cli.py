@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg import config
+from kg.annotate import Annotator
 from kg.iris import Minter
 from kg.pipeline import Outcome, ingest, input_files, prepare
 from kg.store import StoreError, open_store
@@ -27,6 +28,8 @@ def _progress(items: list[Path], description: str):
 def _report(outcomes: Sequence[Outcome], verb: str) -> int:
     counts = Counter(outcome.status for outcome in outcomes)
     for outcome in outcomes:
+        for note in outcome.notes:
+            print(f"note {outcome.source}: {note}")
         if outcome.status == "refused":
             print(f"refused {outcome.source}" + (f" ({outcome.article})" if outcome.article else ""))
             for reason in outcome.reasons:
@@ -37,17 +40,18 @@ def _report(outcomes: Sequence[Outcome], verb: str) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
     files = list(input_files(args.paths))
+    annotator = Annotator(settings.nlp_model)
     store = open_store(settings.store)
     try:
-        outcomes = list(ingest(_progress(files, "ingest"), store, Minter(settings.base)))
+        outcomes = list(ingest(_progress(files, "ingest"), store, Minter(settings.base), annotator))
     finally:
         store.close()
     return _report(outcomes, "stored")
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    minter = Minter(settings.base)
-    outcomes = [prepare(path, minter)[0] for path in _progress(list(input_files(args.paths)), "validate")]
+    minter, annotator = Minter(settings.base), Annotator(settings.nlp_model)
+    outcomes = [prepare(path, minter, annotator)[0] for path in _progress(list(input_files(args.paths)), "validate")]
     return _report(outcomes, "valid")
 
 
@@ -163,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             name: getattr(args, name, None) for name in ("store", "base", "host", "port")
         })
         return args.handler(args, settings)
-    except (StoreError, ValueError, FileNotFoundError) as error:
+    except (StoreError, ValueError, FileNotFoundError, RuntimeError) as error:
         print(f"kg: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

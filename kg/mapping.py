@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
+from kg.annotate.model import Annotations
 from kg.article import Article
 from kg.iris import Minter
+from kg.mapping_annotations import add_annotations
 from kg.vocab import KG, PREFIXES, SCHEMA
 
 
@@ -32,8 +34,9 @@ def _date(value: dt.date | dt.datetime) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def map_article(article: Article, minter: Minter) -> ArticleGraph:
-    """Describe ``article`` in RDF; what the article lacks is left out, for the validator to judge."""
+def map_article(article: Article, minter: Minter, annotations: Annotations | None = None) -> ArticleGraph:
+    """Describe ``article`` (and what the annotate stage found in it) in RDF; what the article
+    lacks is left out, for the validator to judge."""
     iri = minter.article(article.url, article.source)
     name = minter.graph(iri)
     graph = Graph()
@@ -101,4 +104,6 @@ def map_article(article: Article, minter: Minter) -> ArticleGraph:
         add_text(cited, SCHEMA.headline, link.title)
         if link.url:
             graph.add((cited, SCHEMA.url, URIRef(link.url)))
+    if annotations is not None:
+        add_annotations(graph, iri, annotations, minter, article.language)
     return ArticleGraph(name=name, article=iri, graph=graph, source=article.source)

@@ -1,4 +1,4 @@
-"""The stages in order: read, map, validate, store; one outcome per input.
+"""The stages in order: read, annotate, map, validate, store; one outcome per input.
 
 One bad input never stops a batch: whatever goes wrong with it becomes the reasons of a
 ``refused`` outcome, and nothing of it is stored.
@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kg.annotate import Annotator
 from kg.iris import Minter
 from kg.mapping import ArticleGraph, map_article
+from kg.ontology import ontology_graph
 from kg.readers import ReadError, read_path
 from kg.store import Store, StoreError
 from kg.validation import validate
@@ -28,6 +30,8 @@ class Outcome:
     status: Status
     article: str | None = None
     reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """What the user should know about an article that was not refused (a skipped stage)."""
 
 
 def input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -41,30 +45,36 @@ def input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def prepare(path: Path, minter: Minter) -> tuple[Outcome, ArticleGraph | None]:
-    """Read, map and validate one input: a ``valid`` outcome with its graph, or a ``refused`` one."""
+def prepare(path: Path, minter: Minter, annotator: Annotator) -> tuple[Outcome, ArticleGraph | None]:
+    """Read, annotate, map and validate one input: a ``valid`` outcome with its graph, or a
+    ``refused`` one."""
     try:
         article = read_path(path)
     except ReadError as error:
         return Outcome(str(path), "refused", reasons=(str(error),)), None
     for note in article.notes:
         log.info("%s: %s", path, note)
-    mapped = map_article(article, minter)
+    annotations = annotator.annotate(article)
+    mapped = map_article(article, minter, annotations)
     problems = validate(mapped)
     if problems:
         return Outcome(str(path), "refused", str(mapped.article), tuple(str(p) for p in problems)), None
-    return Outcome(str(path), "valid", str(mapped.article)), mapped
+    return Outcome(str(path), "valid", str(mapped.article), notes=tuple(annotations.notes)), mapped
 
 
-def ingest(paths: Iterable[Path], store: Store, minter: Minter) -> Iterator[Outcome]:
-    """Run every input through the stages into ``store``, yielding each outcome as it is known."""
+def ingest(paths: Iterable[Path], store: Store, minter: Minter, annotator: Annotator) -> Iterator[Outcome]:
+    """Run every input through the stages into ``store``, yielding each outcome as it is known.
+
+    The ontology goes in first, so that queries over the articles can use its labels.
+    """
+    store.replace_graph(minter.ontology_graph, ontology_graph())
     for path in paths:
-        outcome, mapped = prepare(path, minter)
+        outcome, mapped = prepare(path, minter, annotator)
         if mapped is not None:
             try:
                 store.replace_graph(mapped.name, mapped.graph)
             except StoreError as error:
                 outcome = Outcome(outcome.source, "refused", outcome.article, (str(error),))
             else:
-                outcome = Outcome(outcome.source, "stored", outcome.article)
+                outcome = Outcome(outcome.source, "stored", outcome.article, notes=outcome.notes)
         yield outcome
