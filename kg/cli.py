@@ -4,25 +4,28 @@ from __future__ import annotations
 import argparse
 import gzip
 import logging
+import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from kg import config
-from kg.annotate import Annotator
 from kg.iris import Minter
-from kg.pipeline import Outcome, ingest, input_files, prepare
+from kg.pipeline import Outcome, input_files, prepare_all, store_all
 from kg.store import StoreError, open_store
 
 log = logging.getLogger("kg")
+T = TypeVar("T")
 
 
-def _progress(items: list[Path], description: str):
-    """A progress bar on a terminal, the plain items elsewhere (logs, pipes, CI)."""
+def _progress(items: Iterable[T], total: int, description: str) -> Iterable[T]:
+    """A progress bar with articles per second on a terminal; the plain items elsewhere (logs, pipes, CI)."""
     from tqdm import tqdm
 
-    return tqdm(items, desc=description, unit="article", disable=not sys.stderr.isatty(), file=sys.stderr)
+    return tqdm(items, total=total, desc=description, unit="article", disable=not sys.stderr.isatty(),
+                file=sys.stderr)
 
 
 def _report(outcomes: Sequence[Outcome], verb: str) -> int:
@@ -40,18 +43,19 @@ def _report(outcomes: Sequence[Outcome], verb: str) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
     files = list(input_files(args.paths))
-    annotator = Annotator(settings.nlp_model)
     store = open_store(settings.store)
     try:
-        outcomes = list(ingest(_progress(files, "ingest"), store, Minter(settings.base), annotator))
+        prepared = prepare_all(files, settings.base, settings.nlp_model, args.workers)
+        outcomes = list(_progress(store_all(prepared, store, Minter(settings.base)), len(files), "ingest"))
     finally:
         store.close()
     return _report(outcomes, "stored")
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    minter, annotator = Minter(settings.base), Annotator(settings.nlp_model)
-    outcomes = [prepare(path, minter, annotator)[0] for path in _progress(list(input_files(args.paths)), "validate")]
+    files = list(input_files(args.paths))
+    prepared = prepare_all(files, settings.base, settings.nlp_model, args.workers)
+    outcomes = [outcome for outcome, _ in _progress(prepared, len(files), "validate")]
     return _report(outcomes, "valid")
 
 
@@ -130,12 +134,18 @@ def parser() -> argparse.ArgumentParser:
     def store_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--store", type=Path, help="store directory (default: KG_STORE or ./kg-store)")
 
-    sub = command("ingest", cmd_ingest, "read, map, validate and store articles (files or folders)")
+    def workers_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="processes that read, annotate, map and validate (default: the number of cores)")
+
+    sub = command("ingest", cmd_ingest, "read, annotate, map, validate and store articles (files or folders)")
     store_option(sub)
+    workers_option(sub)
     sub.add_argument("--base", help="base IRI of the resources (default: KG_BASE or http://127.0.0.1:5000/)")
     sub.add_argument("paths", nargs="+", type=Path)
 
-    sub = command("validate", cmd_validate, "read, map and validate articles without storing them")
+    sub = command("validate", cmd_validate, "read, annotate, map and validate articles without storing them")
+    workers_option(sub)
     sub.add_argument("--base", help="base IRI of the resources")
     sub.add_argument("paths", nargs="+", type=Path)
 

@@ -103,6 +103,16 @@ def test_ingest_of_folder_with_one_bad_file_stores_the_good_ones(tmp_path, artic
     assert number(store, COUNT_ARTICLES, tmp_path) == 2
 
 
+def test_ingest_with_two_workers_stores_what_one_worker_stores(tmp_path, articles):
+    stores = {}
+    for workers in (1, 2):
+        stores[workers] = tmp_path / f"store-{workers}"
+        result = run_kg("ingest", "--workers", workers, "--store", stores[workers], articles["harbour.txt"].parent,
+                        cwd=tmp_path)
+        assert result.returncode == 1 and "4 read, 2 stored, 2 refused" in result.stdout, result.stdout
+    assert dump(stores[1], tmp_path) == dump(stores[2], tmp_path)
+
+
 def test_ingest_refuses_unreadable_files_with_reason_and_goes_on(tmp_path, articles):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
