@@ -109,6 +109,8 @@ def add_annotations(graph: Graph, article: URIRef, annotations: Annotations, min
             else:
                 add((iri, SEM.hasBeginTimeStamp, _date(event.time.begin)))
                 add((iri, SEM.hasEndTimeStamp, _date(event.time.end)))
+        if event.time_inferred:
+            add((iri, KG.timeInferred, Literal(True)))
         if event.planned:
             add((iri, KG.planned, Literal(True)))
         for other in event.about:

@@ -188,3 +188,15 @@ def test_malformed_date_literal_on_an_event_is_refused(annotator):
     problems = _problems_after(
         mapped, lambda g, e: g.add((e, SEM.hasBeginTimeStamp, Literal("2024-02-31", datatype=XSD.date))))
     assert any(p.startswith("hasBeginTimeStamp:") for p in problems)
+
+
+def test_event_without_stated_time_takes_the_narrative_time_and_says_it_was_inferred(annotator):
+    text = ("Nordic Motors praised its engineers.\n\n"
+            "On Tuesday, Nordic Motors unveiled a new electric truck in Gothenburg. "
+            "Nordic Motors also announced a new factory in Gothenburg.")
+    found = annotator.annotate_text(text, PUBLISHED)
+    by_trigger = {event.trigger.text: event for event in found.events}
+    tuesday = dt.date(2024, 3, 12)
+    assert (by_trigger["unveiled"].time.begin, by_trigger["unveiled"].time_inferred) == (tuesday, False)
+    assert (by_trigger["announced"].time.begin, by_trigger["announced"].time_inferred) == (tuesday, True)
+    assert (by_trigger["praised"].time.begin, by_trigger["praised"].time_inferred) == (PUBLISHED, True)

@@ -13,7 +13,7 @@ import logging
 
 from kg.article import Article
 from kg.annotate.entities import find_entities
-from kg.annotate.events import extract_events, find_triggers, informative
+from kg.annotate.events import extract_events, find_triggers, infer_times, informative
 from kg.annotate.lexicon import event_lexicon
 from kg.annotate.model import Annotations
 from kg.annotate.places import Gazetteer
@@ -62,6 +62,7 @@ class Annotator:
         event_figures, place_figures = find_figures(docs, index, events)
         for event, figure in event_figures:
             event.figures.append(figure)
+        infer_times(list(events.values()), published)
         return Annotations(
             entities=index.entities,
             events=informative(list(events.values())),

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from kg.annotate.entities import EntityIndex
 from kg.annotate.lexicon import EventLexicon
 from kg.annotate.model import Entity, Event, Role, Span
-from kg.annotate.timex import resolve
+from kg.annotate.timex import TimeSpan, resolve
 
 _COORDINATION = {"conj", "appos", "cc"}
 _MEMBERSHIP = {"of", "from"}
@@ -143,10 +143,28 @@ def extract_events(docs: list[tuple[Doc, int]], triggers: list[Trigger], index: 
     return events
 
 
+def infer_times(events: list[Event], published: dt.date | None) -> None:
+    """Give events the article states no time for the narrative time they were reported in.
+
+    News tells what happened in order from an anchor ("On Monday, X met Y. They discussed
+    ..."): an event without its own time happened on the last day the article named before it,
+    or, before any, around the publication date. Planned events are left without a time.
+    """
+    narrative = None
+    for event in events:
+        if event.time is not None:
+            if event.time.is_day and not event.planned:
+                narrative = event.time
+        elif not event.planned:
+            event.time = narrative or (TimeSpan(published, published) if published else None)
+            event.time_inferred = event.time is not None
+
+
 def informative(events: list[Event]) -> list[Event]:
-    """The events worth publishing: those with an actor, a place, a time or a figure. A trigger
-    word alone ("the conflict") says nothing a reader could query."""
-    kept = [event for event in events if event.actors or event.places or event.time or event.figures]
+    """The events worth publishing: those with an actor, a place, a stated time or a figure. A
+    trigger word alone ("the conflict") says nothing a reader could query."""
+    kept = [event for event in events
+            if event.actors or event.places or (event.time and not event.time_inferred) or event.figures]
     ids = {id(event) for event in kept}
     for event in kept:
         event.about = [other for other in event.about if id(other) in ids]

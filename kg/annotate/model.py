@@ -55,6 +55,9 @@ class Event:
     actors: list[tuple[Entity, Role]] = field(default_factory=list)
     places: list[Entity] = field(default_factory=list)
     time: TimeSpan | None = None
+    time_inferred: bool = False
+    """The article states no time for this event; ``time`` is the narrative time it was reported
+    in (the last day the article stated before it, else the publication date)."""
     planned: bool = False
     """Reported as planned, expected or possible rather than as having happened."""
     about: list[Event] = field(default_factory=list)
