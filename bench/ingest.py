@@ -58,7 +58,7 @@ def stage_rates(paths: list[Path], store_dir: Path) -> dict[str, float]:
     try:
         for path in paths:
             started = time.perf_counter()
-            article = read_path(path)
+            (article,) = read_path(path)
             read = time.perf_counter()
             annotations = annotator.annotate(article)
             annotated = time.perf_counter()

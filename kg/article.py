@@ -41,6 +41,7 @@ class Article:
     headline: str | None = None
     section: str | None = None
     published: dt.date | dt.datetime | None = None
+    modified: dt.date | dt.datetime | None = None
     language: str | None = None
     """BCP 47 language tag."""
     lead: str | None = None
@@ -50,9 +51,12 @@ class Article:
     """Captions of embedded media that carry no credit (infographics, videos)."""
     related: tuple[RelatedLink, ...] = ()
     authors: tuple[str, ...] = ()
-    """Bylines or author initials, as printed."""
+    """Bylines: the names of the people (or organizations) who wrote the article."""
+    author_initials: tuple[str, ...] = ()
+    """Editors' initials from a credits line ("dv/aw"), which name no one outside the newsroom."""
     agencies: tuple[str, ...] = ()
     """News agencies credited for the reporting."""
+    keywords: tuple[str, ...] = ()
     credit_line: str | None = None
     publisher: str | None = None
     publisher_alternate_name: str | None = None

@@ -8,6 +8,7 @@ articles, such as "Read more" teasers, that carry only a headline).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
@@ -26,6 +27,16 @@ class ArticleGraph:
     article: URIRef
     graph: Graph
     source: str
+
+
+_ORGANIZATION_WORDS = re.compile(
+    r"\b(?:staff|desk|team|newsroom|agency|agencies|editors|editorial|news|press|service|reuters|afp|dpa|ap"
+    r"|associated press|bureau)\b", re.IGNORECASE)
+
+
+def is_organization_byline(byline: str) -> bool:
+    """Bylines such as "Reuters" or "BBC News staff" name an organization, not a person."""
+    return bool(_ORGANIZATION_WORDS.search(byline))
 
 
 def _date(value: dt.date | dt.datetime) -> Literal:
@@ -61,6 +72,10 @@ def map_article(article: Article, minter: Minter, annotations: Annotations | Non
     add_text(iri, SCHEMA.creditText, article.credit_line)
     if article.published is not None:
         graph.add((iri, SCHEMA.datePublished, _date(article.published)))
+    if article.modified is not None:
+        graph.add((iri, SCHEMA.dateModified, _date(article.modified)))
+    for keyword in article.keywords:
+        graph.add((iri, SCHEMA.keywords, text(keyword)))
     if article.url:
         graph.add((iri, SCHEMA.url, URIRef(article.url)))
     if article.identifier:
@@ -81,6 +96,15 @@ def map_article(article: Article, minter: Minter, annotations: Annotations | Non
         graph.add((iri, SCHEMA.publisher, organization(article.publisher, article.publisher_alternate_name)))
     for agency in article.agencies:
         graph.add((iri, SCHEMA.sourceOrganization, organization(agency)))
+    for byline in article.authors:
+        if is_organization_byline(byline):
+            author = minter.organization(byline)
+            graph.add((author, RDF.type, SCHEMA.Organization))
+        else:
+            author = minter.person(byline)
+            graph.add((author, RDF.type, SCHEMA.Person))
+        graph.add((author, SCHEMA.name, Literal(byline)))
+        graph.add((iri, SCHEMA.author, author))
 
     for number, image in enumerate(article.images, start=1):
         node = URIRef(f"{iri}#image-{number}")

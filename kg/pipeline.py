@@ -16,6 +16,7 @@ from kg.annotate import Annotator
 from kg.iris import Minter
 from kg.mapping import ArticleGraph, map_article
 from kg.ontology import ontology_graph
+from kg.article import Article
 from kg.readers import ReadError, read_path
 from kg.store import Store, StoreError
 from kg.validation import validate
@@ -57,20 +58,26 @@ class Preparer:
         self.minter = Minter(base)
         self.annotator = Annotator(nlp_model)
 
-    def __call__(self, path: Path) -> tuple[Outcome, ArticleGraph | None]:
-        """A ``valid`` outcome with the article's graph, or a ``refused`` one."""
+    def __call__(self, path: Path) -> list[tuple[Outcome, ArticleGraph | None]]:
+        """For each article of the file, a ``valid`` outcome with its graph, or a ``refused`` one."""
         try:
-            article = read_path(path)
+            readings = read_path(path)
         except ReadError as error:
-            return Outcome(str(path), "refused", reasons=(str(error),)), None
+            return [(Outcome(str(path), "refused", reasons=(str(error),)), None)]
+        return [self.prepare(reading) for reading in readings]
+
+    def prepare(self, reading: Article | ReadError) -> tuple[Outcome, ArticleGraph | None]:
+        if isinstance(reading, ReadError):
+            return Outcome(reading.source, "refused", reasons=(str(reading),)), None
+        article = reading
         for note in article.notes:
-            log.info("%s: %s", path, note)
+            log.info("%s: %s", article.source, note)
         annotations = self.annotator.annotate(article)
         mapped = map_article(article, self.minter, annotations)
         problems = validate(mapped)
         if problems:
-            return Outcome(str(path), "refused", str(mapped.article), tuple(str(p) for p in problems)), None
-        return Outcome(str(path), "valid", str(mapped.article), notes=tuple(annotations.notes)), mapped
+            return Outcome(article.source, "refused", str(mapped.article), tuple(str(p) for p in problems)), None
+        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(annotations.notes)), mapped
 
 
 _worker: Preparer | None = None
@@ -81,7 +88,7 @@ def _start_worker(base: str, nlp_model: str) -> None:
     _worker = Preparer(base, nlp_model)
 
 
-def _prepare_in_worker(path: Path) -> tuple[Outcome, ArticleGraph | None]:
+def _prepare_in_worker(path: Path) -> list[tuple[Outcome, ArticleGraph | None]]:
     assert _worker is not None, "worker process not started"
     return _worker(path)
 
@@ -94,10 +101,14 @@ def prepare_all(paths: Sequence[Path], base: str, nlp_model: str, workers: int =
     run in parallel; only the store is written by one process.
     """
     if workers <= 1 or len(paths) < 2:
-        yield from map(Preparer(base, nlp_model), paths)
+        preparer = Preparer(base, nlp_model)
+        for path in paths:
+            yield from preparer(path)
         return
     with multiprocessing.Pool(workers, _start_worker, (base, nlp_model)) as pool:
-        yield from pool.imap(_prepare_in_worker, paths, chunksize=max(1, min(16, len(paths) // (4 * workers))))
+        chunks = max(1, min(16, len(paths) // (4 * workers)))
+        for prepared in pool.imap(_prepare_in_worker, paths, chunksize=chunks):
+            yield from prepared
 
 
 def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: Store, minter: Minter

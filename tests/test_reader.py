@@ -222,17 +222,18 @@ def test_subheading_is_marked_and_kept_in_body():
 
 # --- Credits, footer, chrome -------------------------------------------------------------------
 
-def test_credits_line_gives_authors_and_agencies_and_is_not_body():
+def test_credits_line_gives_author_initials_and_agencies_and_is_not_body():
     article = read(page(credits="jb/rt (AFP, dpa, Reuters)"))
-    assert article.authors == ("jb", "rt")
+    assert article.author_initials == ("jb", "rt")
+    assert article.authors == ()
     assert article.agencies == ("AFP", "dpa", "Reuters")
     assert article.credit_line == "jb/rt (AFP, dpa, Reuters)"
     assert "AFP" not in article.body
 
 
-def test_page_without_credits_line_has_no_authors_or_agencies():
+def test_page_without_credits_line_has_no_author_initials_or_agencies():
     article = read(page(credits=None))
-    assert article.authors == ()
+    assert article.author_initials == ()
     assert article.agencies == ()
     assert article.credit_line is None
     assert article.body.endswith("The next measurements are planned for the autumn, when the melting season is over.")
@@ -299,7 +300,7 @@ def test_byte_order_mark_and_crlf_line_ends_are_read_like_plain_text():
 def test_read_path_reads_file_and_records_its_path(tmp_path):
     path = tmp_path / "glaciers.txt"
     path.write_text(page(), encoding="utf-8")
-    article = read_path(path)
+    (article,) = read_path(path)
     assert article.source == str(path)
     assert article.headline == "Glaciers in the Alps shrink faster than expected"
 

@@ -14,7 +14,7 @@ __all__ = ["ReadError", "read_bytes", "read_path"]
 
 
 def read_bytes(data: bytes, source: str) -> Article:
-    """Read one article from the bytes of an input; raise :class:`ReadError` saying why not."""
+    """Read the one article of a page from the bytes of an input; raise :class:`ReadError` saying why not."""
     if not data.strip():
         raise ReadError("the file is empty")
     if b"\x00" in data[:4096]:
@@ -29,10 +29,11 @@ def read_bytes(data: bytes, source: str) -> Article:
     return read_page_text(text, source)
 
 
-def read_path(path: Path) -> Article:
-    """Read one article from a file."""
+def read_path(path: Path) -> list[Article | ReadError]:
+    """The articles of a file: one for a page; one per record, each read or refused on its own,
+    for a file of records."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"cannot read the file: {error.strerror}") from None
-    return read_bytes(data, str(path))
+    return [read_bytes(data, str(path))]

@@ -151,7 +151,7 @@ def read_page_text(text: str, source: str) -> Article:
     images: list[Image] = []
     media: list[str] = []
     related: list[RelatedLink] = []
-    authors: tuple[str, ...] = ()
+    initials: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     credit_line = None
     body = lines[position:]
@@ -181,8 +181,8 @@ def read_page_text(text: str, source: str) -> Article:
             continue
         if credits := _CREDITS.match(line):
             credit_line = line
-            initials = credits.group("initials") or credits.group("only_initials") or ""
-            authors = tuple(part.strip() for part in initials.split("/") if part.strip())
+            initials = tuple(part.strip() for part in (credits.group("initials") or credits.group("only_initials")
+                                                       or "").split("/") if part.strip())
             agencies = tuple(part.strip() for part in (credits.group("agencies") or "").split(",") if part.strip())
             dropped = [rest for rest in body[index:] if rest]
             if dropped:
@@ -216,7 +216,7 @@ def read_page_text(text: str, source: str) -> Article:
         images=tuple(images),
         media_captions=tuple(media),
         related=tuple(related),
-        authors=authors,
+        author_initials=initials,
         agencies=agencies,
         credit_line=credit_line,
         publisher=publisher,
