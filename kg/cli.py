@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import logging
 import os
 import sys
@@ -13,7 +14,7 @@ from typing import TypeVar
 
 from kg import config
 from kg.iris import Minter
-from kg.pipeline import Outcome, input_files, prepare_all, store_all
+from kg.pipeline import Outcome, inputs, prepare_all, store_all
 from kg.store import StoreError, open_store
 
 log = logging.getLogger("kg")
@@ -28,7 +29,23 @@ def _progress(items: Iterable[T], total: int, description: str) -> Iterable[T]:
                 file=sys.stderr)
 
 
-def _report(outcomes: Sequence[Outcome], verb: str) -> int:
+def _recorded(outcomes: Iterable[Outcome], report: Path | None) -> list[Outcome]:
+    """The outcomes, each written to the JSON Lines report as soon as it is known, so an
+    interrupted run's report still lists everything it stored."""
+    if report is None:
+        return list(outcomes)
+    done = []
+    with report.open("w", encoding="utf-8") as lines:
+        for outcome in outcomes:
+            lines.write(json.dumps({"file": outcome.source, "article": outcome.article, "status": outcome.status,
+                                    "reasons": list(outcome.reasons), "notes": list(outcome.notes)},
+                                   ensure_ascii=False) + "\n")
+            lines.flush()
+            done.append(outcome)
+    return done
+
+
+def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
     counts = Counter(outcome.status for outcome in outcomes)
     for outcome in outcomes:
         for note in outcome.notes:
@@ -37,26 +54,44 @@ def _report(outcomes: Sequence[Outcome], verb: str) -> int:
             print(f"refused {outcome.source}" + (f" ({outcome.article})" if outcome.article else ""))
             for reason in outcome.reasons:
                 print(f"  - {reason}")
-    print(f"{len(outcomes)} read, {counts[verb]} {verb}, {counts['refused']} refused")
+    print(", ".join([f"{len(outcomes)} read"] + [f"{counts[status]} {status}" for status in statuses]))
     return 1 if counts["refused"] else 0
 
 
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
-    files = list(input_files(args.paths))
+    items = list(inputs(args.paths, sys.stdin.buffer))
     store = open_store(settings.store)
     try:
-        prepared = prepare_all(files, settings.base, settings.nlp_model, args.workers)
-        outcomes = list(_progress(store_all(prepared, store, Minter(settings.base)), len(files), "ingest"))
+        prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
+        stored = store_all(prepared, store, Minter(settings.base))
+        outcomes = _recorded(_progress(stored, len(items), "ingest"), args.report)
     finally:
         store.close()
-    return _report(outcomes, "stored")
+    return _summary(outcomes, ("stored", "unchanged", "refused"))
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
-    files = list(input_files(args.paths))
-    prepared = prepare_all(files, settings.base, settings.nlp_model, args.workers)
-    outcomes = [outcome for outcome, _ in _progress(prepared, len(files), "validate")]
-    return _report(outcomes, "valid")
+    items = list(inputs(args.paths, sys.stdin.buffer))
+    prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
+    outcomes = _recorded((outcome for outcome, _ in _progress(prepared, len(items), "validate")), args.report)
+    return _summary(outcomes, ("valid", "refused"))
+
+
+def cmd_delete(args: argparse.Namespace, settings: config.Settings) -> int:
+    minter = Minter(settings.base)
+    store = open_store(settings.store)
+    missing = 0
+    try:
+        for name in args.articles:
+            graph = minter.graph_of(name)
+            if graph is not None and store.remove_graph(graph):
+                print(f"deleted {name}")
+            else:
+                print(f"no article {name} in the store")
+                missing += 1
+    finally:
+        store.close()
+    return 1 if missing else 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
@@ -138,16 +173,25 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                          help="processes that read, annotate, map and validate (default: the number of cores)")
 
-    sub = command("ingest", cmd_ingest, "read, annotate, map, validate and store articles (files or folders)")
+    def inputs_arguments(sub: argparse.ArgumentParser) -> None:
+        workers_option(sub)
+        sub.add_argument("--report", type=Path, help="write one JSON line per article: file, article, status, reasons")
+        sub.add_argument("paths", nargs="+", metavar="PATH",
+                         help="files, folders (searched recursively), glob patterns, or - for standard input")
+
+    sub = command("ingest", cmd_ingest, "read, annotate, map, validate and store articles")
     store_option(sub)
-    workers_option(sub)
     sub.add_argument("--base", help="base IRI of the resources (default: KG_BASE or http://127.0.0.1:5000/)")
-    sub.add_argument("paths", nargs="+", type=Path)
+    inputs_arguments(sub)
 
     sub = command("validate", cmd_validate, "read, annotate, map and validate articles without storing them")
-    workers_option(sub)
     sub.add_argument("--base", help="base IRI of the resources")
-    sub.add_argument("paths", nargs="+", type=Path)
+    inputs_arguments(sub)
+
+    sub = command("delete", cmd_delete, "delete articles (by URL or IRI) and what only they stated")
+    store_option(sub)
+    sub.add_argument("--base", help="base IRI of the resources")
+    sub.add_argument("articles", nargs="+", metavar="URL|IRI", help="the article's web address or its IRI")
 
     sub = command("serve", cmd_serve, "serve SPARQL, linked-data pages and dumps over HTTP")
     store_option(sub)

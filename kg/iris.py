@@ -60,6 +60,16 @@ class Minter:
         """An article known only by its headline, as a "Read more" teaser gives it."""
         return self._iri("id", "article", "by-headline", slug(headline) or _digest(headline))
 
+    def graph_of(self, name: str) -> URIRef | None:
+        """The graph of an article named by its IRI, its graph's IRI, or its web address."""
+        if name.startswith(self.base + "graph/article/"):
+            return URIRef(name)
+        if name.startswith(self.base + "id/article/"):
+            return self.graph(URIRef(name))
+        if name.startswith(("http://", "https://")):
+            return self.graph(self.article(name, ""))
+        return None
+
     def graph(self, article: URIRef) -> URIRef:
         """The named graph holding what one article says."""
         return URIRef(article.replace(self.base + "id/", self.base + "graph/", 1))

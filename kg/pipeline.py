@@ -5,25 +5,33 @@ One bad input never stops a batch: whatever goes wrong with it becomes the reaso
 """
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import glob
+import hashlib
 import logging
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO
+from typing import Literal as Choice
+
+from rdflib import XSD, Graph, Literal, URIRef
 
 from kg.annotate import Annotator
+from kg.article import Article
 from kg.iris import Minter
 from kg.mapping import ArticleGraph, map_article
 from kg.ontology import ontology_graph
-from kg.article import Article
-from kg.readers import ReadError, read_path
+from kg.readers import ReadError, read_data, read_path
 from kg.store import Store, StoreError
 from kg.validation import validate
+from kg.vocab import KG, SCHEMA
 
 log = logging.getLogger(__name__)
 
-Status = Literal["stored", "valid", "refused"]
+Status = Choice["stored", "unchanged", "valid", "refused"]
 
 
 @dataclass(frozen=True)
@@ -36,13 +44,33 @@ class Outcome:
     """What the user should know about an article that was not refused (a skipped stage)."""
 
 
-def input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The files named, and the files under the folders named (recursively, in name order, hidden ones skipped)."""
-    for path in paths:
+@dataclass(frozen=True)
+class Piped:
+    """An input given on standard input (``-``), read once by the main process."""
+
+    data: bytes
+    source: str = "-"
+
+
+Input = Path | Piped
+
+
+def inputs(arguments: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Input]:
+    """What the command line names: files; folders, searched recursively (hidden files skipped);
+    glob patterns the shell did not expand; ``-`` for standard input. In name order."""
+    for argument in arguments:
+        if argument == "-":
+            if stdin is None:
+                raise ValueError("'-' (standard input) is not available here")
+            yield Piped(stdin.read())
+            continue
+        path = Path(argument)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
                     yield child
+        elif not path.exists() and glob.has_magic(argument):
+            yield from inputs(sorted(glob.glob(argument, recursive=True)), stdin)
         else:
             yield path
 
@@ -58,12 +86,13 @@ class Preparer:
         self.minter = Minter(base)
         self.annotator = Annotator(nlp_model)
 
-    def __call__(self, path: Path) -> list[tuple[Outcome, ArticleGraph | None]]:
-        """For each article of the file, a ``valid`` outcome with its graph, or a ``refused`` one."""
+    def __call__(self, item: Input) -> list[tuple[Outcome, ArticleGraph | None]]:
+        """For each article of the input, a ``valid`` outcome with its graph, or a ``refused`` one."""
+        source = item.source if isinstance(item, Piped) else str(item)
         try:
-            readings = read_path(path)
+            readings = read_data(item.data, source) if isinstance(item, Piped) else read_path(item)
         except ReadError as error:
-            return [(Outcome(str(path), "refused", reasons=(str(error),)), None)]
+            return [(Outcome(source, "refused", reasons=(str(error),)), None)]
         return [self.prepare(reading) for reading in readings]
 
     def prepare(self, reading: Article | ReadError) -> tuple[Outcome, ArticleGraph | None]:
@@ -77,6 +106,7 @@ class Preparer:
         problems = validate(mapped)
         if problems:
             return Outcome(article.source, "refused", str(mapped.article), tuple(str(p) for p in problems)), None
+        mapped.graph.add((mapped.name, KG.contentDigest, Literal(content_digest(mapped.graph))))
         return Outcome(article.source, "valid", str(mapped.article), notes=tuple(annotations.notes)), mapped
 
 
@@ -88,12 +118,12 @@ def _start_worker(base: str, nlp_model: str) -> None:
     _worker = Preparer(base, nlp_model)
 
 
-def _prepare_in_worker(path: Path) -> list[tuple[Outcome, ArticleGraph | None]]:
+def _prepare_in_worker(item: Input) -> list[tuple[Outcome, ArticleGraph | None]]:
     assert _worker is not None, "worker process not started"
-    return _worker(path)
+    return _worker(item)
 
 
-def prepare_all(paths: Sequence[Path], base: str, nlp_model: str, workers: int = 1
+def prepare_all(paths: Sequence[Input], base: str, nlp_model: str, workers: int = 1
                 ) -> Iterator[tuple[Outcome, ArticleGraph | None]]:
     """Every input prepared, in input order, by ``workers`` processes.
 
@@ -111,19 +141,51 @@ def prepare_all(paths: Sequence[Path], base: str, nlp_model: str, workers: int =
             yield from prepared
 
 
-def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: Store, minter: Minter
-              ) -> Iterator[Outcome]:
+def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: Store, minter: Minter,
+              today: dt.date | None = None) -> Iterator[Outcome]:
     """Store every valid article graph, yielding each outcome as it is known.
 
-    The ontology goes in first, so that queries over the articles can use its labels.
+    An article whose graph is what the store already holds is ``unchanged`` and not written.
+    A changed one replaces its graph whole and carries ``schema:dateModified``: the article's
+    own, or the day the change was found. The ontology goes in first, so that queries over the
+    articles can use its labels.
     """
-    store.replace_graph(minter.ontology_graph, ontology_graph())
+    if store.triples(minter.ontology_graph, KG.contentDigest) != [(minter.ontology_graph, KG.contentDigest,
+                                                                   _ontology_digest())]:
+        store.replace_graph(minter.ontology_graph, _ontology_with_digest(minter.ontology_graph))
     for outcome, mapped in prepared:
         if mapped is not None:
-            try:
-                store.replace_graph(mapped.name, mapped.graph)
-            except StoreError as error:
-                outcome = Outcome(outcome.source, "refused", outcome.article, (str(error),))
-            else:
-                outcome = Outcome(outcome.source, "stored", outcome.article, notes=outcome.notes)
+            outcome = _store(outcome, mapped, store, today or dt.datetime.now(dt.UTC).date())
         yield outcome
+
+
+def _store(outcome: Outcome, mapped: ArticleGraph, store: Store, today: dt.date) -> Outcome:
+    digest = mapped.graph.value(mapped.name, KG.contentDigest)
+    stored = [o for _, _, o in store.triples(mapped.name, KG.contentDigest)]
+    if stored == [digest]:
+        return replace(outcome, status="unchanged")
+    if stored and mapped.graph.value(mapped.article, SCHEMA.dateModified) is None:
+        mapped.graph.add((mapped.article, SCHEMA.dateModified, Literal(today.isoformat(), datatype=XSD.date)))
+    try:
+        store.replace_graph(mapped.name, mapped.graph)
+    except StoreError as error:
+        return Outcome(outcome.source, "refused", outcome.article, (str(error),))
+    return replace(outcome, status="stored")
+
+
+def content_digest(graph: Graph) -> str:
+    """SHA-256 of the graph's sorted N-Triples: equal for equal graphs (ours have no blank nodes)."""
+    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _ontology_digest() -> Literal:
+    return Literal(content_digest(ontology_graph()))
+
+
+def _ontology_with_digest(name: URIRef) -> Graph:
+    graph = Graph()
+    graph += ontology_graph()
+    graph.add((name, KG.contentDigest, _ontology_digest()))
+    return graph

@@ -98,7 +98,7 @@ def test_ingest_of_folder_with_one_bad_file_stores_the_good_ones(tmp_path, artic
     store = tmp_path / "store"
     result = run_kg("ingest", "--store", store, articles["harbour.txt"].parent, cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "3 read, 2 stored, 1 refused" in result.stdout
+    assert "3 read, 2 stored, 0 unchanged, 1 refused" in result.stdout
     assert f"refused {articles['no-headline.txt']}" in result.stdout
     assert number(store, COUNT_ARTICLES, tmp_path) == 2
 
@@ -109,7 +109,7 @@ def test_ingest_with_two_workers_stores_what_one_worker_stores(tmp_path, article
         stores[workers] = tmp_path / f"store-{workers}"
         result = run_kg("ingest", "--workers", workers, "--store", stores[workers], articles["harbour.txt"].parent,
                         cwd=tmp_path)
-        assert result.returncode == 1 and "4 read, 2 stored, 2 refused" in result.stdout, result.stdout
+        assert result.returncode == 1 and "4 read, 2 stored, 0 unchanged, 2 refused" in result.stdout, result.stdout
     assert dump(stores[1], tmp_path) == dump(stores[2], tmp_path)
 
 
@@ -120,7 +120,7 @@ def test_ingest_refuses_unreadable_files_with_reason_and_goes_on(tmp_path, artic
     result = run_kg("ingest", "--store", store, tmp_path / "empty.txt", tmp_path / "picture.txt",
                     articles["markup.txt"], cwd=tmp_path)
     assert result.returncode == 1
-    assert "3 read, 1 stored, 2 refused" in result.stdout
+    assert "3 read, 1 stored, 0 unchanged, 2 refused" in result.stdout
     assert "empty" in result.stdout and "binary" in result.stdout
     assert number(store, COUNT_ARTICLES, tmp_path) == 1
 

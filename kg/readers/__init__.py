@@ -10,7 +10,7 @@ from kg.article import Article
 from kg.readers.errors import ReadError
 from kg.readers.pagetext import read_page_text
 
-__all__ = ["ReadError", "read_bytes", "read_path"]
+__all__ = ["ReadError", "read_bytes", "read_data", "read_path"]
 
 
 def read_bytes(data: bytes, source: str) -> Article:
@@ -29,11 +29,16 @@ def read_bytes(data: bytes, source: str) -> Article:
     return read_page_text(text, source)
 
 
-def read_path(path: Path) -> list[Article | ReadError]:
-    """The articles of a file: one for a page; one per record, each read or refused on its own,
+def read_data(data: bytes, source: str) -> list[Article | ReadError]:
+    """The articles of an input: one for a page; one per record, each read or refused on its own,
     for a file of records."""
+    return [read_bytes(data, source)]
+
+
+def read_path(path: Path) -> list[Article | ReadError]:
+    """The articles of a file (see :func:`read_data`)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ReadError(f"cannot read the file: {error.strerror}") from None
-    return [read_bytes(data, str(path))]
+    return read_data(data, str(path))

@@ -1,0 +1,138 @@
+"""Batch ingest as newsrooms run it: reruns, updates, deletes, reports, standard input, globs,
+and a run killed in the middle."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+
+import pytest
+from rdflib import Dataset
+
+from conftest import HARBOUR, HARBOUR_URL, MARKUP, kg_command, kg_env, run_kg
+
+ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?g <https://w3id.org/newskg/ns#article> ?a }"
+
+
+def ok(result):
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def ask_number(store, query, cwd) -> int:
+    return int(ok(run_kg("query", "--store", store, query, cwd=cwd)).stdout.split()[-1])
+
+
+def quads(store, cwd) -> set:
+    data = Dataset()
+    data.parse(data=ok(run_kg("dump", "--store", store, "--format", "nquads", cwd=cwd)).stdout, format="nquads")
+    return {quad for quad in data.quads((None, None, None, None)) if quad[3] is not None}
+
+
+def copies(folder, count: int) -> list:
+    """``count`` distinct articles: the harbour article under as many URLs."""
+    folder.mkdir()
+    paths = []
+    for number in range(count):
+        path = folder / f"article-{number:03d}.txt"
+        path.write_text(HARBOUR.replace("hydrogen-ferries-7731", f"hydrogen-ferries-7731-{number}"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_rerun_of_unchanged_articles_writes_nothing_and_says_unchanged(tmp_path):
+    (tmp_path / "a.txt").write_text(HARBOUR, encoding="utf-8")
+    store = tmp_path / "store"
+    ok(run_kg("ingest", "--store", store, tmp_path / "a.txt", cwd=tmp_path))
+    version = (store / "version").read_text()
+    result = ok(run_kg("ingest", "--store", store, tmp_path / "a.txt", cwd=tmp_path))
+    assert "1 read, 0 stored, 1 unchanged, 0 refused" in result.stdout
+    assert (store / "version").read_text() == version
+
+
+def test_changed_article_replaces_its_graph_and_gets_a_modification_date(tmp_path):
+    page = tmp_path / "a.txt"
+    page.write_text(HARBOUR, encoding="utf-8")
+    store = tmp_path / "store"
+    ok(run_kg("ingest", "--store", store, page, cwd=tmp_path))
+    page.write_text(HARBOUR.replace("up to 300 passengers", "up to 350 passengers"), encoding="utf-8")
+    assert "1 stored" in ok(run_kg("ingest", "--store", store, page, cwd=tmp_path)).stdout
+    body = ok(run_kg("query", "--store", store,
+                     "SELECT ?b ?m { ?a <https://schema.org/articleBody> ?b ; <https://schema.org/dateModified> ?m }",
+                     cwd=tmp_path)).stdout
+    assert "350 passengers" in body and "300 passengers" not in body
+    assert '"^^<http://www.w3.org/2001/XMLSchema#date>' in body
+    assert ask_number(store, ARTICLES, tmp_path) == 1
+
+
+def test_delete_removes_the_article_and_what_only_it_stated(tmp_path):
+    (tmp_path / "a.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(MARKUP, encoding="utf-8")
+    store = tmp_path / "store"
+    ok(run_kg("ingest", "--store", store, tmp_path / "b.txt", cwd=tmp_path))
+    only_b = quads(store, tmp_path)
+    ok(run_kg("ingest", "--store", store, tmp_path / "a.txt", cwd=tmp_path))
+    ok(run_kg("delete", "--store", store, HARBOUR_URL, cwd=tmp_path))
+    assert quads(store, tmp_path) == only_b
+    mentions_agency = 'ASK { ?o <https://schema.org/name> "Reuters" }'  # credited by the deleted article only
+    assert ok(run_kg("query", "--store", store, mentions_agency, cwd=tmp_path)).stdout.split()[-1] == "false"
+    missing = run_kg("delete", "--store", store, HARBOUR_URL, cwd=tmp_path)
+    assert missing.returncode == 1 and "no article" in missing.stdout
+
+
+def test_report_lists_every_article_with_status_and_reasons(tmp_path):
+    (tmp_path / "a.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    report = tmp_path / "report.jsonl"
+    result = run_kg("ingest", "--store", tmp_path / "store", "--report", report, tmp_path / "a.txt",
+                    tmp_path / "empty.txt", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(line["file"], line["status"]) for line in lines] == [
+        (str(tmp_path / "a.txt"), "stored"), (str(tmp_path / "empty.txt"), "refused")]
+    assert lines[0]["article"].endswith("/id/article/news.example.org/business/hydrogen-ferries-7731")
+    assert lines[1]["reasons"] == ["the file is empty"]
+
+
+def test_standard_input_and_unexpanded_globs_are_inputs(tmp_path):
+    folder = tmp_path / "in"
+    copies(folder, 2)
+    store = tmp_path / "store"
+    result = ok(run_kg("ingest", "--store", store, str(folder / "*.txt"), cwd=tmp_path))
+    assert "2 read, 2 stored" in result.stdout
+    piped = ok(run_kg("ingest", "--store", store, "-", input=MARKUP, cwd=tmp_path))
+    assert "1 read, 1 stored" in piped.stdout
+    assert ask_number(store, ARTICLES, tmp_path) == 3
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_killed_ingest_leaves_whole_articles_and_a_rerun_completes_without_duplicates(tmp_path, workers):
+    paths = copies(tmp_path / "in", 40)
+    reference = tmp_path / "reference"
+    ok(run_kg("ingest", "--store", reference, "--workers", 1, tmp_path / "in", cwd=tmp_path, timeout=120))
+    expected = quads(reference, tmp_path)
+    assert len({quad[3] for quad in expected}) == len(paths) + 1  # each copy its own article, and the ontology
+
+    store, report = tmp_path / "store", tmp_path / "report.jsonl"
+    process = subprocess.Popen(kg_command("ingest", "--store", store, "--workers", workers, "--report", report,
+                                          tmp_path / "in"), cwd=tmp_path, env=kg_env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not report.exists() or len(report.read_text().splitlines()) < 5):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    reported = [json.loads(line) for line in report.read_text().splitlines() if line.endswith("}")]
+    assert 5 <= len(reported) < len(paths), "the run was not interrupted in the middle"
+
+    partial = quads(store, tmp_path)
+    graphs = {quad[3] for quad in partial}
+    for graph in graphs:  # every article present is whole: exactly its quads in the uninterrupted store
+        assert {q for q in partial if q[3] == graph} == {q for q in expected if q[3] == graph}
+    stored = {line["article"] for line in reported if line["status"] == "stored"}
+    assert stored <= {str(g).replace("/graph/", "/id/") for g in graphs}, "a reported article was lost"
+
+    rerun = ok(run_kg("ingest", "--store", store, "--workers", workers, tmp_path / "in", cwd=tmp_path, timeout=120))
+    assert "40 read" in rerun.stdout and "0 refused" in rerun.stdout
+    assert quads(store, tmp_path) == expected
