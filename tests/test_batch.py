@@ -136,3 +136,20 @@ def test_killed_ingest_leaves_whole_articles_and_a_rerun_completes_without_dupli
     rerun = ok(run_kg("ingest", "--store", store, "--workers", workers, tmp_path / "in", cwd=tmp_path, timeout=120))
     assert "40 read" in rerun.stdout and "0 refused" in rerun.stdout
     assert quads(store, tmp_path) == expected
+
+
+def test_json_lines_export_stores_good_records_and_refuses_the_broken_line(tmp_path):
+    record = {"uri": "https://cms.example.org/news/{n}", "headline": "Ferry line {n} reopens",
+              "versioncreated": "2024-05-0{n}T08:00:00Z", "body_text": "The ferry line reopened on Monday.",
+              "byline": "By Ana Lima", "copyrightholder": "Example Post", "language": "en"}
+    lines = [json.dumps({k: v.format(n=n) for k, v in record.items()}) for n in (1, 2)]
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join([lines[0], '{"headline": "broken', lines[1]]) + "\n", encoding="utf-8")
+    result = run_kg("ingest", "--store", tmp_path / "store", export, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "3 read, 2 stored, 0 unchanged, 1 refused" in result.stdout
+    assert f"refused {export}#2" in result.stdout and "line 2 is not valid JSON" in result.stdout
+    authors = ok(run_kg("query", "--store", tmp_path / "store",
+                        "SELECT DISTINCT ?n { ?a <https://schema.org/author> ?p . ?p <https://schema.org/name> ?n }",
+                        cwd=tmp_path)).stdout
+    assert '"Ana Lima"' in authors

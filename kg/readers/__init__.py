@@ -1,6 +1,8 @@
-"""Read stage: turn an input file into an :class:`~kg.article.Article`.
+"""Read stage: turn an input into :class:`~kg.article.Article` records.
 
-The format is recognised from the content, not the file name.
+The format is recognised from the content, not the file name: JSON records (an object, an
+array or JSON Lines; :mod:`kg.readers.records`), or the text of a rendered news page
+(:mod:`kg.readers.pagetext`).
 """
 from __future__ import annotations
 
@@ -9,8 +11,13 @@ from pathlib import Path
 from kg.article import Article
 from kg.readers.errors import ReadError
 from kg.readers.pagetext import read_page_text
+from kg.readers.records import read_records
 
 __all__ = ["ReadError", "read_bytes", "read_data", "read_path"]
+
+
+def _is_json(data: bytes) -> bool:
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[")
 
 
 def read_bytes(data: bytes, source: str) -> Article:
@@ -19,19 +26,23 @@ def read_bytes(data: bytes, source: str) -> Article:
         raise ReadError("the file is empty")
     if b"\x00" in data[:4096]:
         raise ReadError("not a text file (binary content)")
+    if _is_json(data):
+        raise ReadError("a file of JSON records may hold several articles; read it with read_data")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ReadError(f"not UTF-8 text (bad byte at offset {error.start})") from None
     opening = text.lstrip()[:200].lower()
-    if opening.startswith(("<!doctype html", "<html")) or opening.startswith(("{", "[")):
-        raise ReadError("HTML pages and JSON records are not supported yet; give the page's text")
+    if opening.startswith(("<!doctype html", "<html")):
+        raise ReadError("HTML pages are not supported yet; give the page's text")
     return read_page_text(text, source)
 
 
 def read_data(data: bytes, source: str) -> list[Article | ReadError]:
     """The articles of an input: one for a page; one per record, each read or refused on its own,
     for a file of records."""
+    if data.strip() and _is_json(data):
+        return read_records(data, source)
     return [read_bytes(data, source)]
 
 
