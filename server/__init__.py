@@ -9,13 +9,16 @@ from flask import Flask
 
 from kg.config import Settings
 from kg.iris import Minter
+from kg.sparql import QueryRunner
 from kg.store import Store
 
 
-def create_app(settings: Settings, store: Store) -> Flask:
+def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
+    """The app over ``store``; SPARQL queries, which may run for long, go to ``queries``."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions["kg"] = {"settings": settings, "store": store, "minter": Minter(settings.base)}
+    app.extensions["kg"] = {"settings": settings, "store": store, "queries": queries,
+                            "minter": Minter(settings.base)}
 
     from server import dumps, linked_data, pages, sparql
 

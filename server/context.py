@@ -5,6 +5,7 @@ from flask import current_app
 
 from kg.config import Settings
 from kg.iris import Minter
+from kg.sparql import QueryRunner
 from kg.store import Store
 
 
@@ -14,6 +15,10 @@ def settings() -> Settings:
 
 def store() -> Store:
     return current_app.extensions["kg"]["store"]
+
+
+def queries() -> QueryRunner:
+    return current_app.extensions["kg"]["queries"]
 
 
 def minter() -> Minter:

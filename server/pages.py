@@ -23,7 +23,7 @@ SELECT ?article ?headline ?date WHERE {
 
 @blueprint.route("/")
 def home() -> str:
-    answer = context.store().query(QueryRequest(LATEST_ARTICLES, "application/sparql-results+json"))
+    answer = context.queries().query(QueryRequest(LATEST_ARTICLES, "application/sparql-results+json"))
     base = context.settings().base
     articles = [
         {"href": href(row["article"]["value"], base), "headline": row["headline"]["value"],
@@ -35,4 +35,4 @@ def home() -> str:
 
 @blueprint.route("/health")
 def health() -> Response:
-    return jsonify(status="ok", store_version=context.store().version())
+    return jsonify(status="ok", store_version=context.store().version(), query_workers=context.queries().status())

@@ -2,13 +2,15 @@
 
 A query comes by GET (``?query=``), by POST as a form, or by POST directly as
 ``application/sparql-query``. The answer's format follows the Accept header (q-values
-honoured), or a ``format`` parameter for browsers and scripts.
+honoured), or a ``format`` parameter for browsers and scripts. Every query runs under a time
+limit, lowered per request with ``timeout`` (seconds), in a runner that can stop it.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
-from kg.sparql import FORMAT_NAMES, NotAcceptable, QueryRequest, QuerySyntaxError, choose
+from kg.sparql import FORMAT_NAMES, NotAcceptable, QueryRequest, QuerySyntaxError, choose, services
+from kg.store.workers import QueryBusy, QueryFailed, QueryTimeout
 from server import context
 
 blueprint = Blueprint("sparql", __name__)
@@ -51,6 +53,22 @@ def endpoint() -> Response:
         return _error(400, "missing the 'query' parameter: send a SPARQL query as ?query=...")
     if len(texts) > 1:
         return _error(400, "more than one 'query' parameter: send exactly one query")
+    settings = context.settings()
+    if len(texts[0]) > settings.max_query_chars:
+        status = 414 if request.method == "GET" else 413
+        return _error(status, f"the query has {len(texts[0])} characters; at most {settings.max_query_chars} are accepted")
+    refused = [target for target in services(texts[0]) if target not in settings.service_allowlist]
+    if refused:
+        return _error(403, f"SERVICE {refused[0]} is not allowed: this endpoint calls no other endpoint "
+                           f"unless its operator lists it")
+    timeout = None
+    if "timeout" in params:
+        try:
+            timeout = float(params["timeout"])
+        except ValueError:
+            timeout = -1.0
+        if not timeout > 0:
+            return _error(400, f"timeout must be a positive number of seconds, not {params['timeout']!r}")
 
     accept = request.headers.get("Accept", "*/*")
     if requested := params.get("format") or request.args.get("format"):
@@ -64,9 +82,17 @@ def endpoint() -> Response:
         named_graphs=tuple(params.getlist("named-graph-uri")),
     )
     try:
-        answer = context.store().query(query)
+        answer = context.queries().query(query, timeout)
     except QuerySyntaxError as error:
         return _error(400, str(error))
     except NotAcceptable as error:
         return _with_read_headers(_error(406, str(error)))
+    except QueryTimeout as error:
+        return _error(503, str(error))
+    except QueryBusy as error:
+        response = _error(503, str(error))
+        response.headers["Retry-After"] = str(max(1, round(settings.query_wait)))
+        return response
+    except QueryFailed as error:
+        return _error(500, f"the query failed: {error}")
     return _with_read_headers(Response(answer.body, content_type=answer.media_type))

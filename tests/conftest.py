@@ -5,6 +5,7 @@ ingest`` filled, listening on a free loopback port.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -13,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -178,23 +180,18 @@ def live_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-@pytest.fixture(scope="session")
-def live_server(live_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    """``kg serve`` on the live store, started for real; yields its base URL."""
-    logs = tmp_path_factory.mktemp("server-logs")
+@contextlib.contextmanager
+def serve(store: Path, logs: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``kg serve`` on ``store``, started for real on a free loopback port; yields its base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     stdout_path, stderr_path = logs / "stdout.txt", logs / "stderr.txt"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
-        process = subprocess.Popen(kg_command("serve", "--store", live_store, "--port", port),
-                                   cwd=logs, env=kg_env(), stdout=stdout, stderr=stderr)
+        process = subprocess.Popen(kg_command("serve", "--store", store, "--port", port),
+                                   cwd=logs, env=kg_env(env), stdout=stdout, stderr=stderr)
     try:
         _wait_until_healthy(process, url, stderr_path)
-        server = LiveServer(url)
-        server.store = live_store
-        server.has_shared = SHARED_ARTICLE.is_file()
-        server.headlines = INLINE_HEADLINES + (["Trump warns Syria against Idlib siege"] if server.has_shared else [])
-        yield server
+        yield url
     finally:
         process.terminate()
         try:
@@ -202,3 +199,14 @@ def live_server(live_store: Path, tmp_path_factory: pytest.TempPathFactory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``kg serve`` on the live store, started for real; yields its base URL."""
+    with serve(live_store, tmp_path_factory.mktemp("server-logs")) as url:
+        server = LiveServer(url)
+        server.store = live_store
+        server.has_shared = SHARED_ARTICLE.is_file()
+        server.headlines = INLINE_HEADLINES + (["Trump warns Syria against Idlib siege"] if server.has_shared else [])
+        yield server

@@ -47,6 +47,14 @@ _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def store_version(path: Path) -> str:
+    """The version token of the store at ``path``, read without opening the database."""
+    try:
+        return (path / "version").read_text().strip()
+    except FileNotFoundError:
+        return "empty"
+
+
 def _unlink(graph_name: ox.NamedNode) -> str:
     """The update that drops a named graph and, from the default graph, what only it stated."""
     return (
@@ -168,10 +176,7 @@ class EmbeddedStore:
         return len(self._store) - self.count()
 
     def version(self) -> str:
-        try:
-            return (self.path / "version").read_text().strip()
-        except FileNotFoundError:
-            return "empty"
+        return store_version(self.path)
 
     def dump(self, output: BinaryIO, format: DumpFormat) -> None:
         if format == "nquads":

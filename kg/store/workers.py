@@ -1,0 +1,146 @@
+"""SPARQL queries in worker processes that can be stopped.
+
+pyoxigraph cannot cancel a running query, and a cartesian product with ORDER BY may never
+yield a first row. So queries run in a pool of worker processes, each with its own read-only
+handle on the store; a query that outlives its time limit has its worker killed and replaced,
+and the server goes on answering. A worker reopens its handle when the store's version
+changes, so it answers from the data as it is now. Requests and answers cross the process
+boundary as plain values (:class:`~kg.sparql.QueryRequest`, :class:`~kg.sparql.QueryAnswer`).
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kg.sparql import NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError
+
+log = logging.getLogger(__name__)
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past its time limit and was stopped."""
+
+
+class QueryBusy(RuntimeError):
+    """Every worker stayed busy for as long as a request may wait."""
+
+
+class QueryFailed(RuntimeError):
+    """The query could not be evaluated (a worker stopped, or the engine raised)."""
+
+
+def _serve(connection: Connection, path: str) -> None:
+    """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
+    from kg.store.embedded import EmbeddedStore, store_version
+
+    store, version = None, None
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            current = store_version(Path(path))
+            if store is None or current != version:
+                store, version = EmbeddedStore(Path(path), read_only=True), current
+            connection.send(("answer", store.query(request)))
+        except QuerySyntaxError as error:
+            connection.send(("syntax", str(error)))
+        except NotAcceptable as error:
+            connection.send(("not-acceptable", (error.kind, error.offered)))
+        except Exception as error:  # the engine's own failures go back to the client as words
+            connection.send(("failed", f"{type(error).__name__}: {error}"))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryWorkers:
+    """A fixed number of query worker processes over one embedded store."""
+
+    def __init__(self, store_path: Path, size: int, timeout: float, wait: float) -> None:
+        self.store_path = Path(store_path)
+        self.timeout = timeout
+        """The longest any query may run, in seconds; a request may ask for less."""
+        self.wait = wait
+        """How long a request waits for a free worker before it is turned away."""
+        self.size = size
+        self._context = multiprocessing.get_context("spawn")  # no inherited database handles or threads
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self.replaced = 0
+        """Workers killed and replaced since start (timeouts and crashes)."""
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, str(self.store_path)), daemon=True,
+                                        name="kg-query-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def query(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        """Run ``request`` in a worker, within ``timeout`` seconds (at most the pool's limit)."""
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise QueryBusy(f"all {self.size} query workers are busy; try again shortly") from None
+        limit -= time.monotonic() - started
+        try:
+            worker.connection.send(request)
+            if not worker.connection.poll(max(limit, 0)):
+                worker = self._replace(worker, "timed out")
+                raise QueryTimeout(f"the query ran longer than its time limit of {self._limit_text(timeout)} "
+                                   f"and was stopped")
+            kind, payload = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            worker = self._replace(worker, "died")
+            raise QueryFailed("the query stopped its worker process (out of memory?)") from None
+        finally:
+            self._idle.put(worker)
+        if kind == "answer":
+            return payload
+        if kind == "syntax":
+            raise QuerySyntaxError(payload)
+        if kind == "not-acceptable":
+            raise NotAcceptable(*payload)
+        raise QueryFailed(payload)
+
+    def _limit_text(self, timeout: float | None) -> str:
+        limit = self.timeout if timeout is None else min(timeout, self.timeout)
+        return f"{limit:g} s"
+
+    def _replace(self, worker: _Worker, why: str) -> _Worker:
+        log.warning("query worker %s %s; starting another", worker.process.pid, why)
+        worker.stop()
+        with self._lock:
+            self.replaced += 1
+        return self._start()
+
+    def status(self) -> dict[str, int]:
+        return {"workers": self.size, "idle": self._idle.qsize(), "replaced": self.replaced}
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
