@@ -103,7 +103,8 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
 
     store = open_store(settings.store)
     queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
-                           settings.query_wait)
+                           settings.query_wait, settings.max_answer_bytes)
+    logging.getLogger("kg.access").setLevel(logging.INFO)
     app = create_app(settings, store, queries)
     root = f"http://{settings.host}:{settings.port}/"
     print(f"Serving the knowledge graph in {settings.store} on {root}")

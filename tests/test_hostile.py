@@ -19,10 +19,18 @@ MARGIN = 3.0
 CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?f ?l"
 
 
+ANSWER_CAP = 20_000
+
+
 @pytest.fixture(scope="module")
-def server(live_store, tmp_path_factory):
-    with serve(live_store, tmp_path_factory.mktemp("hostile-logs"),
-               {"KG_QUERY_TIMEOUT": str(LIMIT), "KG_QUERY_WORKERS": "2", "KG_QUERY_WAIT": "1"}) as url:
+def logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("hostile-logs")
+
+
+@pytest.fixture(scope="module")
+def server(live_store, logs):
+    with serve(live_store, logs, {"KG_QUERY_TIMEOUT": str(LIMIT), "KG_QUERY_WORKERS": "2", "KG_QUERY_WAIT": "1",
+                                  "KG_MAX_ANSWER_BYTES": str(ANSWER_CAP)}) as url:
         yield urllib.parse.urlsplit(url).netloc
 
 
@@ -169,3 +177,18 @@ def test_crafted_resource_paths_are_404_never_a_query(server, path):
     status, _, _, elapsed = request(server, "GET", path, headers={"Accept": "text/turtle"})
     assert status == 404 and elapsed < 1.0
     assert_healthy(server)
+
+
+def test_answer_larger_than_the_cap_is_refused_asking_for_a_limit(server):
+    status, _, body, _ = query(server, "SELECT * { ?s ?p ?o }")
+    assert status == 500 and b"LIMIT" in body
+    status, _, body, _ = query(server, "SELECT * { ?s ?p ?o } LIMIT 5")
+    assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 5
+
+
+def test_every_request_is_logged_with_status_and_duration(server, logs):
+    request(server, "GET", "/health")
+    request(server, "GET", "/id/nothing-here")
+    lines = (logs / "stderr.txt").read_text().splitlines()
+    assert any(" GET /health 200 " in line and line.endswith("ms") for line in lines)
+    assert any(" GET /id/nothing-here 404 " in line for line in lines)

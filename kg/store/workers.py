@@ -35,7 +35,7 @@ class QueryFailed(RuntimeError):
     """The query could not be evaluated (a worker stopped, or the engine raised)."""
 
 
-def _serve(connection: Connection, path: str) -> None:
+def _serve(connection: Connection, path: str, max_answer_bytes: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
     from kg.store.embedded import EmbeddedStore, store_version
 
@@ -49,7 +49,12 @@ def _serve(connection: Connection, path: str) -> None:
             current = store_version(Path(path))
             if store is None or current != version:
                 store, version = EmbeddedStore(Path(path), read_only=True), current
-            connection.send(("answer", store.query(request)))
+            answer = store.query(request)
+            if len(answer.body) > max_answer_bytes:
+                connection.send(("failed", f"the answer has {len(answer.body)} bytes, more than the "
+                                           f"{max_answer_bytes} this endpoint sends; narrow the query or add a LIMIT"))
+            else:
+                connection.send(("answer", answer))
         except QuerySyntaxError as error:
             connection.send(("syntax", str(error)))
         except NotAcceptable as error:
@@ -72,8 +77,9 @@ class _Worker:
 class QueryWorkers:
     """A fixed number of query worker processes over one embedded store."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float, wait: float) -> None:
+    def __init__(self, store_path: Path, size: int, timeout: float, wait: float, max_answer_bytes: int) -> None:
         self.store_path = Path(store_path)
+        self.max_answer_bytes = max_answer_bytes
         self.timeout = timeout
         """The longest any query may run, in seconds; a request may ask for less."""
         self.wait = wait
@@ -89,7 +95,8 @@ class QueryWorkers:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, str(self.store_path)), daemon=True,
+        process = self._context.Process(target=_serve, args=(child, str(self.store_path), self.max_answer_bytes),
+                                        daemon=True,
                                         name="kg-query-worker")
         process.start()
         child.close()
