@@ -5,16 +5,10 @@ labels of event types and properties.
 """
 from __future__ import annotations
 
-import functools
-
 from rdflib import Graph
 
-from kg.resources import resource_dir
+from kg.resources import resource_graph
 
 
-@functools.cache
 def ontology_graph() -> Graph:
-    graph = Graph()
-    for path in sorted(resource_dir("ontology").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return resource_graph("ontology")

@@ -5,7 +5,6 @@ the field and what is wrong, so that a user can fix the input without reading SH
 """
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 
@@ -14,7 +13,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import split_uri
 
 from kg.mapping import ArticleGraph
-from kg.resources import resource_dir
+from kg.resources import resource_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 log = logging.getLogger(__name__)
@@ -33,13 +32,9 @@ class Problem:
         return f"{where}{self.message} ({self.focus})"
 
 
-@functools.cache
 def shapes() -> Graph:
     """All shapes, parsed once per process."""
-    graph = Graph()
-    for path in sorted(resource_dir("shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return resource_graph("shapes")
 
 
 def _short(term: object) -> str:
