@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.store.workers import QueryWorkers
     from server import create_app
 
-    store = open_store(settings.store)
+    store = open_store(settings.store, read_only=True)
     queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
                            settings.query_wait, settings.max_answer_bytes)
     logging.getLogger("kg.access").setLevel(logging.INFO)

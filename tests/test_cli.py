@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
+import urllib.request
 
 import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import HARBOUR, MARKUP, run_kg
+from conftest import HARBOUR, MARKUP, run_kg, serve
 
 NO_HEADLINE = """March 2, 2023
 
@@ -184,10 +187,29 @@ def test_query_reads_query_from_stdin(tmp_path, filled_store):
     assert int(result.stdout.split()[-1]) == 2
 
 
-def test_ingest_into_store_held_by_running_server_fails_saying_in_use(tmp_path, live_server, articles):
-    result = run_kg("ingest", "--store", live_server.store, articles["harbour.txt"], cwd=tmp_path)
-    assert result.returncode != 0
-    assert "in use" in result.stderr
+def test_ingest_while_the_server_runs_is_seen_by_the_server(tmp_path, articles):
+    store = tmp_path / "store"
+    ok(run_kg("ingest", "--store", store, articles["harbour.txt"], cwd=tmp_path))
+    with serve(store, tmp_path) as url:
+        ok(run_kg("ingest", "--store", store, articles["markup.txt"], cwd=tmp_path))
+        result = ok(run_kg("query", "--endpoint", url + "/sparql", COUNT_ARTICLES, cwd=tmp_path))
+        assert int(result.stdout.split()[-1]) == 2
+        with urllib.request.urlopen(url + "/id/article/news.example.org/tech/city-portal-hack-9902") as response:
+            assert response.status == 200  # the redirect to the new article's document was followed
+
+
+def test_second_writer_is_refused_saying_the_store_is_in_use(tmp_path, articles):
+    store = tmp_path / "store"
+    ok(run_kg("ingest", "--store", store, articles["harbour.txt"], cwd=tmp_path))
+    writer = "import sys, time, pyoxigraph; held = pyoxigraph.Store(sys.argv[1]); print('open', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", writer, str(store / "oxigraph")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        result = run_kg("ingest", "--store", store, articles["markup.txt"], cwd=tmp_path)
+        assert result.returncode == 2 and "in use" in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_query_against_endpoint_answers_from_live_server(tmp_path, live_server):

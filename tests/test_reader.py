@@ -312,7 +312,7 @@ def test_read_path_reads_file_and_records_its_path(tmp_path):
     (b"  \n\n\t \n", "empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
     ("Caf\u00e9 opens in the old station".encode("latin-1") + b"\nMore text here.\n", "UTF-8"),
-    (b"<!DOCTYPE html>\n<html><head><title>News</title></head><body><p>Hello</p></body></html>", "no article text"),
+    (b"<!DOCTYPE html>\n<html><head></head><body><nav>Menu</nav></body></html>", "no article text"),
     (b"<html lang='en'><body>News</body></html>", "no article text"),
 ])
 def test_unreadable_input_is_refused_with_message_naming_problem(data, words):

@@ -7,6 +7,9 @@ default graph means, where Oxigraph's on-the-fly union would return it once per 
 
 The directory holds the database (``oxigraph/``) and a ``version`` file rewritten after every
 committed change, so that dumps and caches know when the data changed without scanning it.
+One process writes (``kg ingest``); any number read (``kg serve`` and its query workers) through
+read-only handles, which reopen when the version changes: each read sees the last committed
+state, and ingest runs while the server answers.
 """
 from __future__ import annotations
 
@@ -96,17 +99,28 @@ class EmbeddedStore:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        database = self.path / "oxigraph"
+        self._database = self.path / "oxigraph"
         try:
             if read_only:
-                if not database.is_dir():
-                    raise StoreError(f"there is no store at {self.path}")
-                self._store = ox.Store.read_only(str(database))
+                if not self._database.is_dir():
+                    raise StoreError(f"there is no store at {self.path}; ingest articles into it first")
+                self._opened_version = store_version(self.path)
+                self._store = ox.Store.read_only(str(self._database))
             else:
-                database.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(database))
+                self._database.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self._database))
         except OSError as error:
             raise StoreError(_explain(error, self.path)) from None
+
+    def _reader(self) -> ox.Store:
+        """The handle to read with; a read-only one is reopened when the data changed."""
+        if self.read_only and (current := store_version(self.path)) != self._opened_version:
+            try:
+                self._store = ox.Store.read_only(str(self._database))
+            except OSError as error:
+                raise StoreError(_explain(error, self.path)) from None
+            self._opened_version = current
+        return self._store
 
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
         # One SPARQL update is one Oxigraph transaction: readers see the old graph or the new
@@ -139,12 +153,12 @@ class EmbeddedStore:
             raise StoreError(_explain(error, self.path)) from None
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(name.value) for name in self._store.named_graphs() if isinstance(name, ox.NamedNode))
+        return sorted(URIRef(name.value) for name in self._reader().named_graphs() if isinstance(name, ox.NamedNode))
 
     def triples(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
                 *, limit: int | None = None) -> list[Triple]:
         pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj)]
-        quads = self._store.quads_for_pattern(*pattern, ox.DefaultGraph())
+        quads = self._reader().quads_for_pattern(*pattern, ox.DefaultGraph())
         return [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
                 for q in itertools.islice(quads, limit)]
 
@@ -155,7 +169,7 @@ class EmbeddedStore:
         if request.named_graphs:
             options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
         try:
-            result = self._store.query(request.text, **options)
+            result = self._reader().query(request.text, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL syntax {error}") from None
         if isinstance(result, ox.QueryTriples):
@@ -170,20 +184,21 @@ class EmbeddedStore:
         return QueryAnswer(media_type=media_type, body=body)
 
     def count(self) -> int:
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return sum(1 for _ in self._reader().quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def quad_count(self) -> int:
-        return len(self._store) - self.count()
+        return len(self._reader()) - self.count()
 
     def version(self) -> str:
         return store_version(self.path)
 
     def dump(self, output: BinaryIO, format: DumpFormat) -> None:
+        store = self._reader()
         if format == "nquads":
-            for name in self._store.named_graphs():
-                ox.serialize(self._store.quads_for_pattern(None, None, None, name), output, ox.RdfFormat.N_QUADS)
+            for name in store.named_graphs():
+                ox.serialize(store.quads_for_pattern(None, None, None, name), output, ox.RdfFormat.N_QUADS)
         elif format == "turtle":
-            self._store.dump(output, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+            store.dump(output, ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
         else:
             raise ValueError(f"unknown dump format {format!r}")
 

@@ -2,9 +2,8 @@
 
 pyoxigraph cannot cancel a running query, and a cartesian product with ORDER BY may never
 yield a first row. So queries run in a pool of worker processes, each with its own read-only
-handle on the store; a query that outlives its time limit has its worker killed and replaced,
-and the server goes on answering. A worker reopens its handle when the store's version
-changes, so it answers from the data as it is now. Requests and answers cross the process
+handle on the store (which follows the data as ingest changes it); a query that outlives its
+time limit has its worker killed and replaced, and the server goes on answering. Requests and answers cross the process
 boundary as plain values (:class:`~kg.sparql.QueryRequest`, :class:`~kg.sparql.QueryAnswer`).
 """
 from __future__ import annotations
@@ -37,18 +36,16 @@ class QueryFailed(RuntimeError):
 
 def _serve(connection: Connection, path: str, max_answer_bytes: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
-    from kg.store.embedded import EmbeddedStore, store_version
+    from kg.store.embedded import EmbeddedStore
 
-    store, version = None, None
+    store = None
     while True:
         try:
             request = connection.recv()
         except (EOFError, KeyboardInterrupt):
             return
         try:
-            current = store_version(Path(path))
-            if store is None or current != version:
-                store, version = EmbeddedStore(Path(path), read_only=True), current
+            store = store or EmbeddedStore(Path(path), read_only=True)
             answer = store.query(request)
             if len(answer.body) > max_answer_bytes:
                 connection.send(("failed", f"the answer has {len(answer.body)} bytes, more than the "
