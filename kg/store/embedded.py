@@ -19,7 +19,7 @@ import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -30,6 +30,7 @@ from kg.store import DumpFormat, StoreError, Triple
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -48,6 +49,19 @@ _GRAPH_FORMATS = {
 }
 _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _evaluate(store: ox.Store, request: QueryRequest, options: dict[str, object]) -> tuple[str, bytes]:
+    """The media type and serialized answer of ``request`` on ``store``."""
+    try:
+        result = store.query(request.text, **options)
+    except SyntaxError as error:
+        raise QuerySyntaxError(f"SPARQL syntax {error}") from None
+    if isinstance(result, ox.QueryTriples):
+        media_type = pick_format(request.accept, "graph")
+        return media_type, result.serialize(format=_GRAPH_FORMATS[media_type])
+    media_type = pick_format(request.accept, "boolean" if isinstance(result, ox.QueryBoolean) else "solutions")
+    return media_type, result.serialize(format=_RESULT_FORMATS[media_type])
 
 
 def store_version(path: Path) -> str:
@@ -112,6 +126,22 @@ class EmbeddedStore:
         except OSError as error:
             raise StoreError(_explain(error, self.path)) from None
 
+    def _read(self, reading: Callable[[ox.Store], T]) -> T:
+        """Run ``reading`` on the current handle.
+
+        A read-only handle can find that the writer has compacted away files it still
+        referenced (RocksDB's read-only mode does not pin them); it is then reopened on the
+        current files and the read tried once more.
+        """
+        try:
+            return reading(self._reader())
+        except (OSError, RuntimeError) as error:
+            if not self.read_only:
+                raise
+            log.info("reopening the read-only store at %s after: %s", self.path, error)
+            self._opened_version = None
+            return reading(self._reader())
+
     def _reader(self) -> ox.Store:
         """The handle to read with; a read-only one is reopened when the data changed."""
         if self.read_only and (current := store_version(self.path)) != self._opened_version:
@@ -153,14 +183,15 @@ class EmbeddedStore:
             raise StoreError(_explain(error, self.path)) from None
 
     def graph_names(self) -> list[URIRef]:
-        return sorted(URIRef(name.value) for name in self._reader().named_graphs() if isinstance(name, ox.NamedNode))
+        return self._read(lambda store: sorted(
+            URIRef(name.value) for name in store.named_graphs() if isinstance(name, ox.NamedNode)))
 
     def triples(self, subject: Node | None = None, predicate: Node | None = None, obj: Node | None = None,
                 *, limit: int | None = None) -> list[Triple]:
         pattern = [None if term is None else to_oxigraph(term) for term in (subject, predicate, obj)]
-        quads = self._reader().quads_for_pattern(*pattern, ox.DefaultGraph())
-        return [(from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
-                for q in itertools.islice(quads, limit)]
+        return self._read(lambda store: [
+            (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object))
+            for q in itertools.islice(store.quads_for_pattern(*pattern, ox.DefaultGraph()), limit)])
 
     def query(self, request: QueryRequest) -> QueryAnswer:
         options: dict[str, object] = {}
@@ -168,26 +199,16 @@ class EmbeddedStore:
             options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
         if request.named_graphs:
             options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-        try:
-            result = self._reader().query(request.text, **options)
-        except SyntaxError as error:
-            raise QuerySyntaxError(f"SPARQL syntax {error}") from None
-        if isinstance(result, ox.QueryTriples):
-            media_type = pick_format(request.accept, "graph")
-            body = result.serialize(format=_GRAPH_FORMATS[media_type])
-        else:
-            kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-            media_type = pick_format(request.accept, kind)
-            body = result.serialize(format=_RESULT_FORMATS[media_type])
+        media_type, body = self._read(lambda store: _evaluate(store, request, options))
         if media_type in _TEXT_TYPES:
             media_type += "; charset=utf-8"
         return QueryAnswer(media_type=media_type, body=body)
 
     def count(self) -> int:
-        return sum(1 for _ in self._reader().quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return self._read(lambda store: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
 
     def quad_count(self) -> int:
-        return len(self._reader()) - self.count()
+        return self._read(len) - self.count()
 
     def version(self) -> str:
         return store_version(self.path)
