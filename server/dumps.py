@@ -1,9 +1,16 @@
-"""``/dumps/``: the whole graph as gzip-compressed Turtle (the union) and N-Quads (per article graph)."""
+"""``/dumps/``: the whole graph as gzip-compressed Turtle (the union) and N-Quads (per article graph).
+
+Downloads carry the dump's SHA-256 as ETag and its making time as Last-Modified, and honour
+conditional and range requests, so an interrupted download of a large dump can resume.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, send_file
+import datetime as dt
 
-from kg.dumps import FILE_NAMES, current_dump
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_file, url_for
+
+from kg.dumps import FILE_NAMES, MEDIA_TYPES, current_dump
+from kg.sparql import choose
 from server import context
 
 blueprint = Blueprint("dumps", __name__)
@@ -12,13 +19,24 @@ DESCRIPTIONS = {
     "turtle": "all triples, the union of the article graphs (Turtle)",
     "nquads": "all quads, each article in its named graph (N-Quads)",
 }
-MEDIA_TYPES = {"turtle": "text/turtle", "nquads": "application/n-quads"}
+LISTINGS = ("text/html", "application/xhtml+xml", "application/json")
 
 
 @blueprint.route("/dumps/")
-def listing() -> str:
+def listing() -> Response:
     dumps = [current_dump(context.store(), context.settings().dumps, format) for format in FILE_NAMES]
-    return render_template("dumps.html", dumps=dumps, descriptions=DESCRIPTIONS)
+    if choose(request.headers.get("Accept", "*/*"), LISTINGS) == "application/json":
+        response = jsonify(dumps=[
+            {"url": url_for(".download", name=dump.file, _external=True), "file": dump.file, "format": dump.format,
+             "media_type": MEDIA_TYPES[dump.format], "compression": "gzip", "size": dump.size,
+             "count": dump.count, "sha256": dump.sha256, "modified": dump.modified}
+            for dump in dumps
+        ])
+    else:
+        response = Response(render_template("dumps.html", dumps=dumps, descriptions=DESCRIPTIONS),
+                            mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 @blueprint.route("/dumps/<name>")
@@ -28,6 +46,7 @@ def download(name: str) -> Response:
         abort(404, description=f"there is no dump called {name}; see /dumps/")
     directory = context.settings().dumps
     info = current_dump(context.store(), directory, formats[name])
-    response = send_file(directory / info.file, mimetype=MEDIA_TYPES[info.format], conditional=True,
-                         etag=info.sha256, download_name=info.file)
-    return response
+    # The file is what it is named: gzip. Sent as the data's own media type, clients would take the
+    # compressed bytes for Turtle or N-Quads.
+    return send_file(directory / info.file, mimetype="application/gzip", conditional=True, etag=info.sha256,
+                     last_modified=dt.datetime.fromisoformat(info.modified), download_name=info.file)
