@@ -15,7 +15,7 @@ from rdflib import Graph
 from kg.describe import describe, is_known
 from kg.sparql import choose
 from server import context
-from server.html import resource_view
+from server.views import page_view
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -60,8 +60,8 @@ def document(key: str) -> Response:
             return response
     subject = context.minter().resource(key)
     if media_type in ("text/html", "application/xhtml+xml"):
-        body = render_template("resource.html", view=resource_view(graph, subject, context.settings().base),
-                               jsonld=_script_safe(serialize(graph, "application/ld+json")))
+        view = page_view(context.store(), context.queries(), graph, subject, context.settings().base)
+        body = render_template(view.template, view=view, jsonld=_script_safe(serialize(graph, "application/ld+json")))
         response = Response(body, mimetype="text/html")
     else:
         response = Response(serialize(graph, media_type), content_type=_with_charset(media_type))
