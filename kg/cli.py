@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import logging
@@ -30,20 +31,17 @@ def _progress(items: Iterable[T], total: int, description: str) -> Iterable[T]:
                 file=sys.stderr)
 
 
-def _recorded(outcomes: Iterable[Outcome], report: Path | None) -> list[Outcome]:
-    """The outcomes, each written to the JSON Lines report as soon as it is known, so an
-    interrupted run's report still lists everything it stored."""
-    if report is None:
-        return list(outcomes)
-    done = []
-    with report.open("w", encoding="utf-8") as lines:
+def _record(outcomes: Iterable[Outcome], report: Path | None, done: list[Outcome]) -> None:
+    """Collect the outcomes into ``done``, each written to the JSON Lines report as soon as it is
+    known, so an interrupted run's report still lists everything it stored."""
+    with report.open("w", encoding="utf-8") if report else contextlib.nullcontext() as lines:
         for outcome in outcomes:
-            lines.write(json.dumps({"file": outcome.source, "article": outcome.article, "status": outcome.status,
-                                    "reasons": list(outcome.reasons), "notes": list(outcome.notes)},
-                                   ensure_ascii=False) + "\n")
-            lines.flush()
+            if lines is not None:
+                lines.write(json.dumps({"file": outcome.source, "article": outcome.article, "status": outcome.status,
+                                        "reasons": list(outcome.reasons), "notes": list(outcome.notes)},
+                                       ensure_ascii=False) + "\n")
+                lines.flush()
             done.append(outcome)
-    return done
 
 
 def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
@@ -62,10 +60,16 @@ def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
     items = list(inputs(args.paths, sys.stdin.buffer))
     store = open_store(settings.store)
+    outcomes: list[Outcome] = []
     try:
         prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
-        stored = store_all(prepared, store, Minter(settings.base))
-        outcomes = _recorded(_progress(stored, len(items), "ingest"), args.report)
+        _record(_progress(store_all(prepared, store, Minter(settings.base)), len(items), "ingest"), args.report,
+                outcomes)
+    except StoreError as error:
+        _summary(outcomes, ("stored", "unchanged", "refused"))
+        print(f"kg: stopped after {len(outcomes)} article(s): {error}; what was reported stored is whole",
+              file=sys.stderr)
+        return 2
     finally:
         store.close()
     return _summary(outcomes, ("stored", "unchanged", "refused"))
@@ -74,7 +78,8 @@ def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
     items = list(inputs(args.paths, sys.stdin.buffer))
     prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
-    outcomes = _recorded((outcome for outcome, _ in _progress(prepared, len(items), "validate")), args.report)
+    outcomes: list[Outcome] = []
+    _record((outcome for outcome, _ in _progress(prepared, len(items), "validate")), args.report, outcomes)
     return _summary(outcomes, ("valid", "refused"))
 
 

@@ -25,7 +25,7 @@ from kg.iris import Minter
 from kg.mapping import ArticleGraph, map_article
 from kg.ontology import ontology_graph
 from kg.readers import ReadError, read_data, read_path
-from kg.store import Store, StoreError
+from kg.store import Store
 from kg.validation import validate
 from kg.vocab import KG, SCHEMA
 
@@ -160,16 +160,15 @@ def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: St
 
 
 def _store(outcome: Outcome, mapped: ArticleGraph, store: Store, today: dt.date) -> Outcome:
+    """Write one article; a :class:`StoreError` (a full disk, a store that cannot be written)
+    stops the run, since every later article would fail the same way."""
     digest = mapped.graph.value(mapped.name, KG.contentDigest)
     stored = [o for _, _, o in store.triples(mapped.name, KG.contentDigest)]
     if stored == [digest]:
         return replace(outcome, status="unchanged")
     if stored and mapped.graph.value(mapped.article, SCHEMA.dateModified) is None:
         mapped.graph.add((mapped.article, SCHEMA.dateModified, Literal(today.isoformat(), datatype=XSD.date)))
-    try:
-        store.replace_graph(mapped.name, mapped.graph)
-    except StoreError as error:
-        return Outcome(outcome.source, "refused", outcome.article, (str(error),))
+    store.replace_graph(mapped.name, mapped.graph)
     return replace(outcome, status="stored")
 
 

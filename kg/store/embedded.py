@@ -225,7 +225,10 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if not self.read_only:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except OSError as error:  # committed transactions are already in the write-ahead log
+                log.warning("could not flush the store at %s: %s", self.path, error)
         del self._store
 
 
