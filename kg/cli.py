@@ -17,7 +17,7 @@ from typing import TypeVar
 from kg import config
 from kg.iris import Minter
 from kg.pipeline import Outcome, inputs, prepare_all, store_all
-from kg.store import StoreError, open_store
+from kg.store import StoreError, configured_store
 
 log = logging.getLogger("kg")
 T = TypeVar("T")
@@ -59,7 +59,7 @@ def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
 
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
     items = list(inputs(args.paths, sys.stdin.buffer))
-    store = open_store(settings.store)
+    store = configured_store(settings)
     outcomes: list[Outcome] = []
     try:
         prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
@@ -85,7 +85,7 @@ def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
 
 def cmd_delete(args: argparse.Namespace, settings: config.Settings) -> int:
     minter = Minter(settings.base)
-    store = open_store(settings.store)
+    store = configured_store(settings)
     missing = 0
     try:
         for name in args.articles:
@@ -106,9 +106,12 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.store.workers import QueryWorkers
     from server import create_app
 
-    store = open_store(settings.store, read_only=True)
-    queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
-                           settings.query_wait, settings.max_answer_bytes)
+    store = configured_store(settings, read_only=True)
+    if settings.store_url:  # the remote server runs (and bounds) its own queries
+        queries = store
+    else:
+        queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
+                               settings.query_wait, settings.max_answer_bytes)
     logging.getLogger("kg.access").setLevel(logging.INFO)
     app = create_app(settings, store, queries)
     root = f"http://{settings.host}:{settings.port}/"
@@ -127,7 +130,7 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_dump(args: argparse.Namespace, settings: config.Settings) -> int:
-    store = open_store(settings.store, read_only=True)
+    store = configured_store(settings, read_only=True)
     try:
         if args.output is None:
             store.dump(sys.stdout.buffer, args.format)
@@ -159,7 +162,7 @@ def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
         except SPARQLWrapperException as error:
             raise StoreError(f"the endpoint refused the query: {error}") from None
     else:
-        store = open_store(settings.store, read_only=True)
+        store = configured_store(settings, read_only=True)
         try:
             body = store.query(QueryRequest(text, accept)).body
         finally:
@@ -180,6 +183,8 @@ def parser() -> argparse.ArgumentParser:
 
     def store_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--store", type=Path, help="store directory (default: KG_STORE or ./kg-store)")
+        sub.add_argument("--store-url", help="query endpoint of a SPARQL 1.1 server to use as the store instead "
+                                             "(with store_update_url or store_graph_store_url to write)")
 
     def workers_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--workers", type=int, default=os.cpu_count() or 1,
@@ -230,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = config.load().replace(**{
-            name: getattr(args, name, None) for name in ("store", "base", "host", "port")
+            name: getattr(args, name, None) for name in ("store", "store_url", "base", "host", "port")
         })
         return args.handler(args, settings)
     except (StoreError, ValueError, FileNotFoundError, RuntimeError) as error:

