@@ -30,6 +30,7 @@ always None; it is kept in `Place` for a later, richer source.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -544,33 +545,40 @@ class Gazetteer:
         """Countries and regions named by the article's other place mentions."""
         countries: set[str] = set()
         admins: set[tuple[str, str]] = set()
-        for item in context:
+        for item in dict.fromkeys(context):  # an article names the same places again and again
             if not isinstance(item, str):
                 continue
-            text = _clean(item)
-            key = _norm(text)
-            if not key or key == exclude:
+            key, evidence = self._evidence(item)
+            if key == exclude:
                 continue
-            found = self._resolve(text, key, _NO_SIGNALS) or self._demonym_candidate(text)
-            if found is not None:
-                evidence = [found]
-            elif _REGION_PHRASE.match(text):
-                continue
-            else:
-                # An ambiguous mention still counts when all its readings lie in one country:
-                # "Oregon" (the state, or the Ohio town) says "US" and either region.
-                evidence = self._candidates(text, key)
-                if len({c.place.country_code for c in evidence}) != 1:
-                    continue
             for candidate in evidence:
-                if candidate.place.country_code is None:
-                    continue
                 countries.add(candidate.place.country_code)
                 if candidate.admin is not None:
                     admins.add(candidate.admin)
         if not countries:
             return _NO_SIGNALS
         return _Signals(frozenset(countries), frozenset(admins))
+
+    @functools.lru_cache(maxsize=65536)
+    def _evidence(self, item: str) -> tuple[str, tuple[_Candidate, ...]]:
+        """What one context mention says about where the article is: the normalised name and
+        the candidates (with a country) it supports. Cached: the same names recur across articles."""
+        text = _clean(item)
+        key = _norm(text)
+        if not key:
+            return key, ()
+        found = self._resolve(text, key, _NO_SIGNALS) or self._demonym_candidate(text)
+        if found is not None:
+            evidence = [found]
+        elif _REGION_PHRASE.match(text):
+            return key, ()
+        else:
+            # An ambiguous mention still counts when all its readings lie in one country:
+            # "Oregon" (the state, or the Ohio town) says "US" and either region.
+            evidence = self._candidates(text, key)
+            if len({c.place.country_code for c in evidence}) != 1:
+                return key, ()
+        return key, tuple(c for c in evidence if c.place.country_code is not None)
 
 
 def _unique(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -153,15 +153,17 @@ class EmbeddedStore:
         return self._store
 
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        # One SPARQL update is one Oxigraph transaction: readers see the old graph or the new
-        # one, and a crash leaves one of them, never a mixture. The data is written once into
-        # the named graph and once into the default graph in the same INSERT DATA, so that even
-        # blank nodes are the same nodes in both.
+        # One transaction each way: readers see the old graph or the new one, and a crash leaves
+        # one of them, never a mixture. A new graph is a plain insert into the named graph and
+        # the default graph; replacing one is a SPARQL update that first takes back from the
+        # default graph what only the old version stated. Blank nodes are the same nodes in both.
         graph_name = ox.NamedNode(str(name))
-        data = ox.serialize(
-            (ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph),
-            format=ox.RdfFormat.N_TRIPLES,
-        ).decode("utf-8")
+        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+        if not self._store.contains_named_graph(graph_name):
+            quads = [ox.Quad(s, p, o, target) for target in (graph_name, ox.DefaultGraph()) for s, p, o in triples]
+            self._write(lambda: self._store.extend(quads))
+            return
+        data = ox.serialize((ox.Triple(*triple) for triple in triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         update = _unlink(graph_name) + f" ; INSERT DATA {{ {data} GRAPH {graph_name} {{\n{data}}} }}"
         self._write(lambda: self._store.update(update))
 
