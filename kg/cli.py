@@ -111,7 +111,7 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
         queries = store
     else:
         queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
-                               settings.query_wait, settings.max_answer_bytes)
+                               settings.query_wait, settings.max_answer_bytes, settings.max_answer_rows)
     logging.getLogger("kg.access").setLevel(logging.INFO)
     app = create_app(settings, store, queries)
     root = f"http://{settings.host}:{settings.port}/"

@@ -37,6 +37,8 @@ class Settings:
     """Longest SPARQL query text accepted."""
     max_answer_bytes: int = 64 * 1024 * 1024
     """Largest answer a query may send; a larger one is an error asking for a LIMIT."""
+    max_answer_rows: int = 1_000_000
+    """Most solutions (or triples) an answer may hold."""
     service_allowlist: tuple[str, ...] = ()
     """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
     store_url: str = ""
@@ -80,7 +82,7 @@ class Settings:
 
 _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, "max_request_bytes": int,
           "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
-          "max_answer_bytes": int,
+          "max_answer_bytes": int, "max_answer_rows": int,
           "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
           "store_url": str, "store_update_url": str, "store_graph_store_url": str, "store_username": str,
           "store_password": str, "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,

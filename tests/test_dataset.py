@@ -279,7 +279,7 @@ def test_dataset_literal_counts_are_integers(void):
 
 def test_sitemap_over_the_page_limit_becomes_an_index_of_pages_holding_every_url_once(live_server, monkeypatch):
     store = open_store(live_server.store, read_only=True)
-    queries = QueryWorkers(live_server.store, 1, 10, 10, 1 << 20)
+    queries = QueryWorkers(live_server.store, 1, 10, 10, 1 << 20, 100_000)
     try:
         client = create_app(Settings(store=live_server.store), store, queries).test_client()
         whole = ET.fromstring(client.get("/sitemap.xml").data)

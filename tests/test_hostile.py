@@ -20,6 +20,7 @@ CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a 
 
 
 ANSWER_CAP = 20_000
+ROW_CAP = 50
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def logs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(live_store, logs):
     with serve(live_store, logs, {"KG_QUERY_TIMEOUT": str(LIMIT), "KG_QUERY_WORKERS": "2", "KG_QUERY_WAIT": "1",
-                                  "KG_MAX_ANSWER_BYTES": str(ANSWER_CAP)}) as url:
+                                  "KG_MAX_ANSWER_BYTES": str(ANSWER_CAP), "KG_MAX_ANSWER_ROWS": str(ROW_CAP)}) as url:
         yield urllib.parse.urlsplit(url).netloc
 
 
@@ -179,11 +180,24 @@ def test_crafted_resource_paths_are_404_never_a_query(server, path):
     assert_healthy(server)
 
 
-def test_answer_larger_than_the_cap_is_refused_asking_for_a_limit(server):
+def test_answer_larger_than_the_byte_cap_is_refused_asking_for_a_limit(server):
     status, _, body, _ = query(server, "SELECT * { ?s ?p ?o }")
-    assert status == 500 and b"LIMIT" in body
+    assert status == 500 and b"bytes" in body and b"LIMIT" in body
     status, _, body, _ = query(server, "SELECT * { ?s ?p ?o } LIMIT 5")
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 5
+
+
+def test_answer_with_more_rows_than_the_cap_is_refused_in_any_format(server):
+    many = f"SELECT ?s {{ ?s ?p ?o }} LIMIT {ROW_CAP + 1}"
+    for accept in ("application/sparql-results+json", "text/tab-separated-values", "application/sparql-results+xml"):
+        status, _, body, _ = request(server, "POST", "/sparql", many.encode(),
+                                     {"Content-Type": "application/sparql-query", "Accept": accept})
+        assert status == 500 and f"{ROW_CAP + 1} rows".encode() in body, (accept, body)
+    graph = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} LIMIT {ROW_CAP + 1}"
+    status, _, body, _ = request(server, "POST", "/sparql", graph.encode(),
+                                 {"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert status == 500 and b"rows" in body
+    assert query(server, f"SELECT ?s {{ ?s ?p ?o }} LIMIT {ROW_CAP}")[0] == 200
 
 
 def test_every_request_is_logged_with_status_and_duration(server, logs):

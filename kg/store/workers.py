@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from kg.sparql import NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError
+import pyoxigraph as ox
+
+from kg.sparql import GRAPH_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,28 @@ class QueryFailed(RuntimeError):
     """The query could not be evaluated (a worker stopped, or the engine raised)."""
 
 
-def _serve(connection: Connection, path: str, max_answer_bytes: int) -> None:
+def answer_rows(answer: QueryAnswer) -> int:
+    """Solutions (or triples) in a serialized answer, counted by parsing it back."""
+    media_type = answer.media_type.split(";")[0].strip()
+    if media_type in GRAPH_FORMATS:
+        return sum(1 for _ in ox.parse(answer.body, format=ox.RdfFormat.from_media_type(media_type)))
+    parsed = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.from_media_type(media_type))
+    return 1 if isinstance(parsed, ox.QueryBoolean) else sum(1 for _ in parsed)
+
+
+def check_size(answer: QueryAnswer, max_bytes: int, max_rows: int) -> str | None:
+    """Why ``answer`` is too large to send, or None. Rows are counted only when the answer has
+    more bytes than the row limit (every row takes at least one), so small answers cost nothing."""
+    if len(answer.body) > max_bytes:
+        return (f"the answer has {len(answer.body)} bytes, more than the {max_bytes} this endpoint sends; "
+                f"narrow the query or add a LIMIT")
+    if len(answer.body) > max_rows and (rows := answer_rows(answer)) > max_rows:
+        return (f"the answer has {rows} rows, more than the {max_rows} this endpoint sends; "
+                f"narrow the query or add a LIMIT")
+    return None
+
+
+def _serve(connection: Connection, path: str, max_answer_bytes: int, max_answer_rows: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
     from kg.store.embedded import EmbeddedStore
 
@@ -47,11 +70,8 @@ def _serve(connection: Connection, path: str, max_answer_bytes: int) -> None:
         try:
             store = store or EmbeddedStore(Path(path), read_only=True)
             answer = store.query(request)
-            if len(answer.body) > max_answer_bytes:
-                connection.send(("failed", f"the answer has {len(answer.body)} bytes, more than the "
-                                           f"{max_answer_bytes} this endpoint sends; narrow the query or add a LIMIT"))
-            else:
-                connection.send(("answer", answer))
+            too_large = check_size(answer, max_answer_bytes, max_answer_rows)
+            connection.send(("failed", too_large) if too_large else ("answer", answer))
         except QuerySyntaxError as error:
             connection.send(("syntax", str(error)))
         except NotAcceptable as error:
@@ -74,9 +94,11 @@ class _Worker:
 class QueryWorkers:
     """A fixed number of query worker processes over one embedded store."""
 
-    def __init__(self, store_path: Path, size: int, timeout: float, wait: float, max_answer_bytes: int) -> None:
+    def __init__(self, store_path: Path, size: int, timeout: float, wait: float, max_answer_bytes: int,
+                 max_answer_rows: int) -> None:
         self.store_path = Path(store_path)
         self.max_answer_bytes = max_answer_bytes
+        self.max_answer_rows = max_answer_rows
         self.timeout = timeout
         """The longest any query may run, in seconds; a request may ask for less."""
         self.wait = wait
@@ -95,7 +117,8 @@ class QueryWorkers:
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, str(self.store_path), self.max_answer_bytes),
+        process = self._context.Process(target=_serve, args=(child, str(self.store_path), self.max_answer_bytes,
+                                                             self.max_answer_rows),
                                         daemon=True,
                                         name="kg-query-worker")
         process.start()
