@@ -70,7 +70,8 @@ def document(key: str) -> Response:
         f'<{url_for(".document", key=f"{key}.{extension}")}>; rel="alternate"; type="{alternate}"'
         for alternate, (_, extension) in SERIALIZATIONS.items()
     )
-    return response
+    response.add_etag()  # a crawler revalidating an unchanged document gets 304 and no body
+    return response.make_conditional(request)
 
 
 def describe_or_none(key: str) -> Graph | None:

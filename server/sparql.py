@@ -8,15 +8,54 @@ limit, lowered per request with ``timeout`` (seconds), in a runner that can stop
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from rdflib import RDF, Graph, Namespace, URIRef
 
-from kg.sparql import FORMAT_NAMES, NotAcceptable, QueryRequest, QuerySyntaxError, choose, services
+from kg.config import Settings
+from kg.sparql import (FORMAT_NAMES, GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, QueryRequest, QuerySyntaxError,
+                       choose, services)
 from kg.store.workers import QueryBusy, QueryFailed, QueryTimeout
 from server import context
+from server.linked_data import SERIALIZATIONS, serialize
 
 blueprint = Blueprint("sparql", __name__)
 
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+_FORMAT_IRIS = {
+    "application/sparql-results+json": FORMATS.SPARQL_Results_JSON,
+    "application/sparql-results+xml": FORMATS.SPARQL_Results_XML,
+    "text/csv": FORMATS.SPARQL_Results_CSV,
+    "text/tab-separated-values": FORMATS.SPARQL_Results_TSV,
+    "text/turtle": FORMATS.Turtle,
+    "application/n-triples": FORMATS["N-Triples"],
+    "application/ld+json": FORMATS["JSON-LD"],
+    "application/rdf+xml": FORMATS.RDF_XML,
+    "application/n-quads": FORMATS["N-Quads"],
+    "application/trig": FORMATS.TriG,
+}
+
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
+
+
+def service_description(endpoint: str, settings: Settings) -> Graph:
+    """The SPARQL 1.1 Service Description of this endpoint, as a client reaches it."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS)
+    service, dataset = URIRef(endpoint), URIRef(settings.base + "dataset")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings.service_allowlist:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    for media_type in (*SOLUTION_FORMATS, *GRAPH_FORMATS):
+        if media_type in _FORMAT_IRIS:
+            graph.add((service, SD.resultFormat, _FORMAT_IRIS[media_type]))
+    graph.add((service, SD.defaultDataset, dataset))  # described in VoID and DCAT at /dataset
+    graph.add((dataset, RDF.type, SD.Dataset))
+    return graph
 
 
 def _error(status: int, message: str) -> Response:
@@ -48,8 +87,14 @@ def endpoint() -> Response:
     if "update" in params or "update" in request.args:
         return _error(403, "this endpoint is read-only: SPARQL updates are not accepted here")
     if not texts:
-        if choose(request.headers.get("Accept", ""), ("text/html",)) and request.method == "GET":
-            return _with_read_headers(Response(render_template("query.html")))
+        if request.method == "GET":
+            offered = ("text/html", *SERIALIZATIONS)
+            chosen = choose(request.headers.get("Accept", "*/*"), offered)
+            if chosen == "text/html":
+                return _with_read_headers(Response(render_template("query.html")))
+            if chosen is not None:
+                description = service_description(request.base_url, context.settings())
+                return _with_read_headers(Response(serialize(description, chosen), content_type=chosen))
         return _error(400, "missing the 'query' parameter: send a SPARQL query as ?query=...")
     if len(texts) > 1:
         return _error(400, "more than one 'query' parameter: send exactly one query")

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph
 import pytest
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Dataset, Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
 from conftest import HARBOUR_HEADLINE, HARBOUR_URL, MARKUP_BODY_TAG, MARKUP_HEADLINE
@@ -405,3 +405,27 @@ def test_health_is_json_ok(live_server):
     reply = get(live_server, "/health")
     assert reply.status == 200 and reply.media_type == "application/json"
     assert json.loads(reply.body)["status"] == "ok"
+
+
+@pytest.mark.parametrize(("accept", "rdflib_format"), [("text/turtle", "turtle"), ("application/rdf+xml", "xml"),
+                                                        ("application/ld+json", "json-ld")])
+def test_endpoint_without_query_describes_itself_as_a_sparql_service(live_server, accept, rdflib_format):
+    reply = get(live_server, "/sparql", accept=accept)
+    assert reply.status == 200 and reply.media_type == accept
+    description = Graph().parse(data=reply.text, format=rdflib_format)
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = URIRef(live_server + "/sparql")
+    assert (service, RDF.type, sd.Service) in description
+    assert (service, sd.endpoint, service) in description
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in description
+    assert (service, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in description
+    assert (service, sd.feature, sd.UnionDefaultGraph) in description
+
+
+def test_document_revalidation_with_its_etag_gets_304(live_server, harbour_iri):
+    document = path_of(harbour_iri).replace("/id/", "/doc/", 1) + ".ttl"
+    first = get(live_server, document)
+    etag = first.headers["ETag"]
+    assert first.status == 200 and etag
+    assert request(live_server, "GET", document, headers={"If-None-Match": etag}).status == 304
+    assert request(live_server, "GET", document, headers={"If-None-Match": '"other"'}).status == 200
