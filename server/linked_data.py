@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg.describe import describe, is_known
 from kg.sparql import choose
+from kg.vocab import PREFIXES, SCHEMA
 from server import context
 from server.views import page_view
 
@@ -82,11 +83,15 @@ def describe_or_none(key: str) -> Graph | None:
     return graph if len(graph) else None
 
 
+JSON_LD_CONTEXT = {"@vocab": str(SCHEMA)} | {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "schema"}
+"""schema.org as the vocabulary, so documents read as plain schema.org JSON-LD ("headline",
+"@type": "NewsArticle") for search engines and web developers; our other vocabularies by prefix."""
+
+
 def serialize(graph: Graph, media_type: str) -> str:
     rdflib_format = SERIALIZATIONS[media_type][0]
     if rdflib_format == "json-ld":
-        context_prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces() if prefix}
-        return graph.serialize(format="json-ld", context=context_prefixes, auto_compact=True)
+        return graph.serialize(format="json-ld", context=JSON_LD_CONTEXT, auto_compact=True)
     return graph.serialize(format=rdflib_format)
 
 

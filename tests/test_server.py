@@ -429,3 +429,12 @@ def test_document_revalidation_with_its_etag_gets_304(live_server, harbour_iri):
     assert first.status == 200 and etag
     assert request(live_server, "GET", document, headers={"If-None-Match": etag}).status == 304
     assert request(live_server, "GET", document, headers={"If-None-Match": '"other"'}).status == 200
+
+
+def test_json_ld_document_reads_as_plain_schema_org(live_server, harbour_iri):
+    document = path_of(harbour_iri).replace("/id/", "/doc/", 1) + ".jsonld"
+    data = json.loads(get(live_server, document).text)
+    assert data["@context"]["@vocab"] == "https://schema.org/"
+    nodes = data.get("@graph", [data])
+    article = next(node for node in nodes if node["@id"] == harbour_iri)
+    assert article["@type"] == "NewsArticle" and "headline" in article and "datePublished" in article
