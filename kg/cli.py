@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from kg import config
 from kg.iris import Minter
-from kg.pipeline import Outcome, inputs, prepare_all, store_all
+from kg.pipeline import Outcome, inputs, ontology_record, prepare_all, store_all
 from kg.store import StoreError, configured_store
 
 log = logging.getLogger("kg")
@@ -80,6 +80,35 @@ def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
     prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
     outcomes: list[Outcome] = []
     _record((outcome for outcome, _ in _progress(prepared, len(items), "validate")), args.report, outcomes)
+    return _summary(outcomes, ("valid", "refused"))
+
+
+def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
+    """The validated article graphs as N-Quads, for a SPARQL server's own bulk loader."""
+    import pyoxigraph as ox
+
+    from kg.store.embedded import to_oxigraph
+
+    def quads(graph, name) -> Iterable[ox.Quad]:
+        target = to_oxigraph(name)
+        return (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph)
+
+    items = list(inputs(args.paths, sys.stdin.buffer))
+    prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
+    outcomes: list[Outcome] = []
+    opener = gzip.open if args.output.suffix == ".gz" else open
+    with opener(args.output, "wb") as output:
+        minter = Minter(settings.base)
+        ox.serialize(quads(ontology_record(minter.ontology_graph), minter.ontology_graph), output,
+                     ox.RdfFormat.N_QUADS)
+
+        def written():
+            for outcome, mapped in prepared:
+                if mapped is not None:
+                    ox.serialize(quads(mapped.graph, mapped.name), output, ox.RdfFormat.N_QUADS)
+                yield outcome
+
+        _record(_progress(written(), len(items), "export"), args.report, outcomes)
     return _summary(outcomes, ("valid", "refused"))
 
 
@@ -203,6 +232,12 @@ def parser() -> argparse.ArgumentParser:
 
     sub = command("validate", cmd_validate, "read, annotate, map and validate articles without storing them")
     sub.add_argument("--base", help="base IRI of the resources")
+    inputs_arguments(sub)
+
+    sub = command("export", cmd_export, "read, annotate, map and validate articles into an N-Quads file "
+                                         "for a SPARQL server's bulk loader")
+    sub.add_argument("--base", help="base IRI of the resources")
+    sub.add_argument("-o", "--output", type=Path, required=True, help="N-Quads file to write (gzip when it ends in .gz)")
     inputs_arguments(sub)
 
     sub = command("delete", cmd_delete, "delete articles (by URL or IRI) and what only they stated")

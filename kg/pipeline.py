@@ -152,7 +152,7 @@ def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: St
     """
     if store.triples(minter.ontology_graph, KG.contentDigest) != [(minter.ontology_graph, KG.contentDigest,
                                                                    _ontology_digest())]:
-        store.replace_graph(minter.ontology_graph, _ontology_with_digest(minter.ontology_graph))
+        store.replace_graph(minter.ontology_graph, ontology_record(minter.ontology_graph))
     for outcome, mapped in prepared:
         if mapped is not None:
             outcome = _store(outcome, mapped, store, today or dt.datetime.now(dt.UTC).date())
@@ -183,7 +183,8 @@ def _ontology_digest() -> Literal:
     return Literal(content_digest(ontology_graph()))
 
 
-def _ontology_with_digest(name: URIRef) -> Graph:
+def ontology_record(name: URIRef) -> Graph:
+    """The ontology as stored beside the articles, with its digest, in the graph ``name``."""
     graph = Graph()
     graph += ontology_graph()
     graph.add((name, KG.contentDigest, _ontology_digest()))

@@ -2,6 +2,7 @@
 and a run killed in the middle."""
 from __future__ import annotations
 
+import gzip
 import json
 import signal
 import subprocess
@@ -153,3 +154,17 @@ def test_json_lines_export_stores_good_records_and_refuses_the_broken_line(tmp_p
                         "SELECT DISTINCT ?n { ?a <https://schema.org/author> ?p . ?p <https://schema.org/name> ?n }",
                         cwd=tmp_path)).stdout
     assert '"Ana Lima"' in authors
+
+
+def test_export_writes_the_validated_graphs_a_store_would_hold(tmp_path):
+    folder = tmp_path / "in"
+    copies(folder, 3)
+    (folder / "empty.txt").write_bytes(b"")
+    export = tmp_path / "kg.nq.gz"
+    result = run_kg("export", "-o", export, folder, cwd=tmp_path)
+    assert result.returncode == 1 and "4 read, 3 valid, 1 refused" in result.stdout
+    exported = Dataset()
+    exported.parse(data=gzip.decompress(export.read_bytes()), format="nquads")
+    store = tmp_path / "store"
+    run_kg("ingest", "--store", store, folder, cwd=tmp_path)
+    assert {quad for quad in exported.quads((None, None, None, None)) if quad[3] is not None} == quads(store, tmp_path)
