@@ -172,6 +172,33 @@ def cmd_dump(args: argparse.Namespace, settings: config.Settings) -> int:
     return 0
 
 
+def cmd_load(args: argparse.Namespace, settings: config.Settings) -> int:
+    """Bulk-load RDF files (a dump to restore, data made elsewhere) into the embedded store."""
+    from rdflib import URIRef
+
+    from kg.store.embedded import EmbeddedStore, rdf_format
+
+    if settings.store_url:
+        raise StoreError("kg load writes the embedded store; load a SPARQL server with its own bulk loader")
+    for path in args.files:  # refuse what cannot load before anything is written
+        rdf_format(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no file {path}")
+    store = EmbeddedStore(settings.store)
+    try:
+        for path in args.files:
+            try:
+                count = store.load(path, URIRef(args.graph) if args.graph else None)
+            except SyntaxError as error:
+                print(f"kg: {path} is not valid {rdf_format(path).name}: {error.msg}; "
+                      "what came before the error was loaded", file=sys.stderr)
+                return 2
+            print(f"loaded {count} quads from {path}")
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
     from kg.sparql import QueryRequest
 
@@ -255,6 +282,14 @@ def parser() -> argparse.ArgumentParser:
     store_option(sub)
     sub.add_argument("--format", choices=["turtle", "nquads"], required=True)
     sub.add_argument("-o", "--output", type=Path, help="file to write (gzip when it ends in .gz); default stdout")
+
+    sub = command("load", cmd_load, "bulk-load RDF files (N-Quads, TriG, Turtle, N-Triples; .gz too) into the "
+                                     "embedded store, e.g. to restore a dump")
+    sub.add_argument("--store", type=Path, help="store directory (default: KG_STORE or ./kg-store)")
+    sub.add_argument("--graph", help="named graph for the triples of Turtle or N-Triples files (and for those "
+                                     "outside any graph in N-Quads or TriG)")
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="RDF file; the format is taken from its "
+                                                                       "extension")
 
     sub = command("query", cmd_query, "run a SPARQL query on the store or on an endpoint")
     where = sub.add_mutually_exclusive_group()

@@ -13,11 +13,12 @@ state, and ingest runs while the server answers.
 """
 from __future__ import annotations
 
+import gzip
 import itertools
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -177,12 +178,60 @@ class EmbeddedStore:
     def _write(self, change: Callable[[], object]) -> None:
         try:
             change()
-            version = self.path / "version"
-            temporary = version.with_suffix(".tmp")
-            temporary.write_text(uuid.uuid4().hex)
-            os.replace(temporary, version)
+            self._bump_version()
         except OSError as error:
             raise StoreError(_explain(error, self.path)) from None
+
+    def _bump_version(self) -> None:
+        """Tell readers (read-only handles, dump caches) that the data changed."""
+        version = self.path / "version"
+        temporary = version.with_suffix(".tmp")
+        temporary.write_text(uuid.uuid4().hex)
+        os.replace(temporary, version)
+
+    def load(self, path: Path, graph: URIRef | None = None) -> int:
+        """Bulk-load the RDF file at ``path`` (format from its extension, gzip when it ends in .gz);
+        returns the quads read.
+
+        Quads keep their named graph; triples of a triple format, and a quad format's
+        default-graph triples, go into ``graph``, which is then required. Every triple is also
+        written to the default graph, keeping it the union of the named graphs. Both copies come
+        from one streaming parse, so memory does not grow with the file and each blank node is the
+        same node in both (Oxigraph's own ``bulk_load`` renames blank nodes at random, so a second
+        pass could not match them). Blank nodes get fresh identifiers, as the file's labels only
+        mean something within it. Bulk loading is not one transaction: a file that fails halfway
+        (a syntax error) leaves what came before the error, and the version changes either way.
+        """
+        format = rdf_format(path)
+        if graph is None and not format.supports_datasets:
+            raise ValueError(f"{path} holds triples without a graph ({format.name}); say which graph with --graph IRI")
+        target = None if graph is None else ox.NamedNode(str(graph))
+        count = 0
+
+        def both_copies(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+            nonlocal count
+            for quad in quads:
+                if isinstance(quad.graph_name, ox.DefaultGraph):
+                    if target is None:
+                        raise ValueError(f"{path} has a triple outside any named graph, after {count} quads; "
+                                         "say which graph it belongs to with --graph IRI")
+                    quad = ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                count += 1
+                yield quad
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as input:
+                self._store.bulk_extend(both_copies(ox.parse(input, format, rename_blank_nodes=True)))
+        except OSError as error:
+            if isinstance(error, FileNotFoundError | gzip.BadGzipFile):
+                raise
+            raise StoreError(_explain(error, self.path)) from None
+        finally:
+            self._bump_version()
+        log.info("loaded %d quads from %s into %s", count, path, self.path)
+        return count
 
     def graph_names(self) -> list[URIRef]:
         return self._read(lambda store: sorted(
@@ -232,6 +281,17 @@ class EmbeddedStore:
             except OSError as error:  # committed transactions are already in the write-ahead log
                 log.warning("could not flush the store at %s: %s", self.path, error)
         del self._store
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format a file's extension names, looking through a final ``.gz``."""
+    suffixes = path.suffixes[-2:] if path.suffix == ".gz" else path.suffixes[-1:]
+    extension = suffixes[0].lstrip(".") if suffixes and suffixes[0] != ".gz" else ""
+    format = ox.RdfFormat.from_extension(extension) if extension else None
+    if format is None:
+        raise ValueError(f"cannot tell the RDF format of {path} from its extension "
+                         "(use .nq, .trig, .ttl or .nt, optionally followed by .gz)")
+    return format
 
 
 def _explain(error: OSError, path: Path) -> str:
