@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
 
     events = load_event_dates(args.gold)
     nlp = _load_spacy() if events else None
-    print(f"\n2. proxy: sole spaCy DATE mention of a sentence vs its gold event dates")
+    print("\n2. proxy: sole spaCy DATE mention of a sentence vs its gold event dates")
     if not events:
         print("   no gold timelines found: skipped")
     elif nlp is None:

@@ -56,6 +56,27 @@ def run_kg(*args: object, cwd: Path | str | None = None, env: dict[str, str] | N
                           text=True, timeout=timeout)
 
 
+def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    """``result`` of a ``kg`` run that must have succeeded; its output is the failure message."""
+    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def number(store: Path, query: str, cwd: Path) -> int:
+    """The single number a COUNT query answers, asked through ``kg query``."""
+    return int(ok(run_kg("query", "--store", store, query, cwd=cwd)).stdout.split()[-1])
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server process: politely, then for sure."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def free_port() -> int:
     """A loopback TCP port nobody listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -193,12 +214,7 @@ def serve(store: Path, logs: Path, env: dict[str, str] | None = None) -> Iterato
         _wait_until_healthy(process, url, stderr_path)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, stop
 
 NOT_INSTALLED = "the Oxigraph server is not installed (pip install oxigraph provides the `oxigraph` command)"
 
@@ -76,12 +76,7 @@ def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator
         _wait_until_answering(process, server, log_path)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def _wait_until_answering(process: subprocess.Popen, server: OxigraphServer, log_path: Path,

@@ -11,18 +11,11 @@ import time
 import pytest
 from rdflib import Dataset
 
-from conftest import HARBOUR, HARBOUR_URL, MARKUP, kg_command, kg_env, run_kg
+from conftest import HARBOUR, HARBOUR_URL, MARKUP, kg_command, kg_env, number, ok, run_kg
 
 ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?g <https://w3id.org/newskg/ns#article> ?a }"
 
 
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def ask_number(store, query, cwd) -> int:
-    return int(ok(run_kg("query", "--store", store, query, cwd=cwd)).stdout.split()[-1])
 
 
 def quads(store, cwd) -> set:
@@ -35,9 +28,9 @@ def copies(folder, count: int) -> list:
     """``count`` distinct articles: the harbour article under as many URLs."""
     folder.mkdir()
     paths = []
-    for number in range(count):
-        path = folder / f"article-{number:03d}.txt"
-        path.write_text(HARBOUR.replace("hydrogen-ferries-7731", f"hydrogen-ferries-7731-{number}"), encoding="utf-8")
+    for copy in range(count):
+        path = folder / f"article-{copy:03d}.txt"
+        path.write_text(HARBOUR.replace("hydrogen-ferries-7731", f"hydrogen-ferries-7731-{copy}"), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -64,7 +57,7 @@ def test_changed_article_replaces_its_graph_and_gets_a_modification_date(tmp_pat
                      cwd=tmp_path)).stdout
     assert "350 passengers" in body and "300 passengers" not in body
     assert '"^^<http://www.w3.org/2001/XMLSchema#date>' in body
-    assert ask_number(store, ARTICLES, tmp_path) == 1
+    assert number(store, ARTICLES, tmp_path) == 1
 
 
 def test_delete_removes_the_article_and_what_only_it_stated(tmp_path):
@@ -104,7 +97,7 @@ def test_standard_input_and_unexpanded_globs_are_inputs(tmp_path):
     assert "2 read, 2 stored" in result.stdout
     piped = ok(run_kg("ingest", "--store", store, "-", input=MARKUP, cwd=tmp_path))
     assert "1 read, 1 stored" in piped.stdout
-    assert ask_number(store, ARTICLES, tmp_path) == 3
+    assert number(store, ARTICLES, tmp_path) == 3
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import HARBOUR, MARKUP, run_kg, serve
+from conftest import HARBOUR, MARKUP, number, ok, run_kg, serve
 
 NO_HEADLINE = """March 2, 2023
 
@@ -41,15 +41,6 @@ COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 COUNT_ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?g <https://w3id.org/newskg/ns#article> ?a }"
 
 
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def number(store, query: str, cwd) -> int:
-    """The single number a COUNT query answers, asked through ``kg query``."""
-    lines = ok(run_kg("query", "--store", store, query, cwd=cwd)).stdout.split()
-    return int(lines[-1])
 
 
 def dump(store, cwd) -> bytes:

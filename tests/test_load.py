@@ -5,19 +5,12 @@ import gzip
 
 import pyoxigraph as ox
 
-from conftest import HARBOUR, run_kg
+from conftest import HARBOUR, number, ok, run_kg
 
 COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
 GRAPH = "https://news.example.org/graph/extra"
 
 
-def ok(result):
-    assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def number(store, query: str, cwd) -> int:
-    return int(ok(run_kg("query", "--store", store, query, cwd=cwd)).stdout.split()[-1])
 
 
 def quads(store, cwd) -> ox.Dataset:

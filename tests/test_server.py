@@ -10,7 +10,6 @@ import io
 import json
 import re
 import urllib.parse
-import xml.etree.ElementTree as ET
 
 import pyoxigraph
 import pytest

@@ -53,7 +53,7 @@ def find_triggers(docs: list[tuple[Doc, int]], lexicon: EventLexicon) -> list[Tr
     ]
 
 
-def _entities_in(token: Token, part: int, index: EntityIndex) -> list[Entity]:
+def entities_in(token: Token, part: int, index: EntityIndex) -> list[Entity]:
     """The entities a noun phrase names, without entering the clauses inside it.
 
     Below a name only people and coordinated names count: "US" in "US President Donald
@@ -73,19 +73,19 @@ def _entities_in(token: Token, part: int, index: EntityIndex) -> list[Entity]:
     return found
 
 
-def _subject_tokens(verb: Token) -> tuple[list[Token], bool]:
-    """The subject of ``verb`` or of the clause it hangs from; True when it was inherited."""
+def subject_tokens(verb: Token) -> list[Token]:
+    """The subject of ``verb``, or of the clause it hangs from ("Zarif said ... after meeting")."""
     current, via = verb, None
     for _ in range(8):
         # A raising verb's passive subject is the subject of its complement: "leaders are set to meet".
         wanted = ("nsubj", "csubj", "nsubjpass") if via == "xcomp" else ("nsubj", "csubj")
         subjects = [c for c in current.children if c.dep_ in wanted]
         if subjects:
-            return subjects, via is not None
+            return subjects
         if current.dep_ not in _INHERIT_THROUGH or current.head.i == current.i:
-            return [], via is not None
+            return []
         current, via = current.head, current.dep_
-    return [], inherited
+    return []
 
 
 def _is_planned(token: Token) -> bool:
@@ -183,19 +183,19 @@ def _arguments(event: Event, token: Token, part: int, index: EntityIndex) -> Non
                 event.actors.append((entity, role))
 
     if token.pos_ == "VERB":
-        subjects, _ = _subject_tokens(token)
+        subjects = subject_tokens(token)
         for subject in subjects:
-            add(_entities_in(subject, part, index), "agent")
+            add(entities_in(subject, part, index), "agent")
     for child in token.children:
         dep = child.dep_
         if dep in ("dobj", "dative", "iobj", "nsubjpass", "npadvmod", "attr"):
-            add(_entities_in(child, part, index), "target")
+            add(entities_in(child, part, index), "target")
         elif dep == "agent" or (dep == "prep" and child.lower_ == "by"):
             for pobj in child.children:
-                add(_entities_in(pobj, part, index), "agent")
+                add(entities_in(pobj, part, index), "agent")
         elif dep == "prep":
             for pobj in (c for c in child.children if c.dep_ == "pobj"):
-                entities = _entities_in(pobj, part, index)
+                entities = entities_in(pobj, part, index)
                 if child.lower_ == "with":
                     add(entities, "participant")
                 elif child.lower_ in _PLACE_PREPOSITIONS:
@@ -207,6 +207,6 @@ def _arguments(event: Event, token: Token, part: int, index: EntityIndex) -> Non
             if entity is not None:
                 add([entity], "place" if entity.kind == "place" and dep == "compound" else "agent")
     if token.pos_ == "NOUN" and token.dep_ == "dobj" and token.head.lemma_ in _LIGHT_VERBS:
-        subjects, _ = _subject_tokens(token.head)
+        subjects = subject_tokens(token.head)
         for subject in subjects:
-            add(_entities_in(subject, part, index), "agent")
+            add(entities_in(subject, part, index), "agent")

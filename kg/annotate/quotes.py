@@ -11,7 +11,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from kg.annotate.entities import EntityIndex
-from kg.annotate.events import _entities_in, _subject_tokens
+from kg.annotate.events import entities_in, subject_tokens
 from kg.annotate.model import Entity, Event, Figure, Quote, Span
 
 SPEECH_VERBS = {
@@ -46,8 +46,8 @@ def _speakers(sentence, part: int, index: EntityIndex) -> list[Entity]:
         return []
     for token in sentence:
         if token.lemma_.lower() in SPEECH_VERBS and token.pos_ == "VERB":
-            subjects, _ = _subject_tokens(token)
-            speakers = [e for s in subjects for e in _entities_in(s, part, index) if e.kind in ("person", "organization")]
+            subjects = subject_tokens(token)
+            speakers = [e for s in subjects for e in entities_in(s, part, index) if e.kind in ("person", "organization")]
             if speakers:
                 return speakers
     return []
