@@ -165,22 +165,25 @@ class LiveServer(str):
     has_shared: bool
 
 
-def _wait_until_healthy(process: subprocess.Popen, url: str, stderr_path: Path, timeout: float = 20) -> None:
+def wait_until_answering(process: subprocess.Popen, probe: urllib.request.Request | str, log_path: Path,
+                         name: str, timeout: float = 20) -> None:
+    """Wait until a server process answers ``probe`` with 200; fail with its log if it exits or never does."""
     deadline = time.monotonic() + timeout
     last_error: object = None
+    target = probe if isinstance(probe, str) else probe.full_url
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"kg serve exited with status {process.returncode} before answering /health:\n"
-                        f"{stderr_path.read_text(errors='replace')}")
+            pytest.fail(f"{name} exited with status {process.returncode} before answering {target}:\n"
+                        f"{log_path.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(url + "/health", timeout=2) as response:
+            with urllib.request.urlopen(probe, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, OSError) as error:
             last_error = error
         time.sleep(0.1)
-    pytest.fail(f"kg serve did not answer {url}/health within {timeout} s (last error: {last_error}):\n"
-                f"{stderr_path.read_text(errors='replace')}")
+    pytest.fail(f"{name} did not answer {target} within {timeout} s (last error: {last_error}):\n"
+                f"{log_path.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="session")
@@ -211,7 +214,7 @@ def serve(store: Path, logs: Path, env: dict[str, str] | None = None) -> Iterato
         process = subprocess.Popen(kg_command("serve", "--store", store, "--port", port),
                                    cwd=logs, env=kg_env(env), stdout=stdout, stderr=stderr)
     try:
-        _wait_until_healthy(process, url, stderr_path)
+        wait_until_answering(process, url + "/health", stderr_path, "kg serve")
         yield url
     finally:
         stop(process)

@@ -9,7 +9,6 @@ import contextlib
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, stop
+from conftest import free_port, stop, wait_until_answering
 
 NOT_INSTALLED = "the Oxigraph server is not installed (pip install oxigraph provides the `oxigraph` command)"
 
@@ -73,28 +72,10 @@ def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
     server = OxigraphServer(url, version)
     try:
-        _wait_until_answering(process, server, log_path)
+        probe = urllib.request.Request(server.query_url, data=b"ASK {}", method="POST",
+                                       headers={"Content-Type": "application/sparql-query"})
+        wait_until_answering(process, probe, log_path, "oxigraph serve")
         yield server
     finally:
         stop(process)
 
-
-def _wait_until_answering(process: subprocess.Popen, server: OxigraphServer, log_path: Path,
-                          timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    last_error: object = None
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"oxigraph serve exited with status {process.returncode}:\n"
-                        f"{log_path.read_text(errors='replace')}")
-        request = urllib.request.Request(server.query_url, data=b"ASK {}", method="POST",
-                                         headers={"Content-Type": "application/sparql-query"})
-        try:
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, OSError) as error:
-            last_error = error
-        time.sleep(0.1)
-    pytest.fail(f"oxigraph serve did not answer {server.query_url} within {timeout} s (last error: {last_error}):\n"
-                f"{log_path.read_text(errors='replace')}")
