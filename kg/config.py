@@ -41,6 +41,9 @@ class Settings:
     """Most solutions (or triples) an answer may hold."""
     service_allowlist: tuple[str, ...] = ()
     """Endpoints that SERVICE clauses may call; any other SERVICE is refused."""
+    update_token: str = ""
+    """Bearer token that opens SPARQL Update (``/update``) and the Graph Store Protocol (``/store``)
+    to maintainers; both are off while it is empty (better given in the environment than in a file)."""
     store_url: str = ""
     """A SPARQL 1.1 query endpoint; when set, the store is that server instead of the embedded one."""
     store_update_url: str = ""
@@ -84,6 +87,7 @@ _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, 
           "query_timeout": float, "query_workers": int, "query_wait": float, "max_query_chars": int,
           "max_answer_bytes": int, "max_answer_rows": int,
           "service_allowlist": lambda value: tuple(value.split() if isinstance(value, str) else value),
+          "update_token": str,
           "store_url": str, "store_update_url": str, "store_graph_store_url": str, "store_username": str,
           "store_password": str, "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,
           "dataset_publisher": str}

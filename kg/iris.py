@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import uuid
 from urllib.parse import quote, unquote, urlsplit
 
 from rdflib import URIRef
@@ -109,3 +110,13 @@ class Minter:
     def ontology_graph(self) -> URIRef:
         """The named graph holding our ontology and event-type scheme, so queries can use their labels."""
         return self._iri("graph", "ontology")
+
+    @property
+    def default_graph(self) -> URIRef:
+        """The named graph that maintainers' writes to the default graph go to (SPARQL Update, Graph
+        Store Protocol): the default graph itself is the union of all named graphs."""
+        return self._iri("graph", "default")
+
+    def new_graph(self) -> URIRef:
+        """A fresh graph name, for a graph a maintainer creates without naming it."""
+        return self._iri("graph", uuid.uuid4().hex)

@@ -74,6 +74,24 @@ class QueryRequest:
 
 
 @dataclass(frozen=True)
+class UpdateRequest:
+    text: str
+    default_target: str
+    """The named graph that writes to the default graph go to: the default graph that queries see
+    is the union of all named graphs, so it cannot hold triples of its own."""
+    using_graphs: tuple[str, ...] = ()
+    """``using-graph-uri``: the default graph of every DELETE/INSERT operation's WHERE clause."""
+    using_named_graphs: tuple[str, ...] = ()
+    """``using-named-graph-uri``: the named graphs its WHERE clauses may see."""
+    base_iri: str = ""
+    """Resolves relative IRIs in the update; the update service's own URL."""
+
+
+class UpdateRefused(ValueError):
+    """A well-formed update that this store will not run; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
 class QueryAnswer:
     media_type: str
     body: bytes

@@ -13,24 +13,26 @@ from flask import Flask, Response, g, request
 from kg.config import Settings
 from kg.iris import Minter
 from kg.sparql import QueryRunner
-from kg.store import Store
+from kg.store import Store, writing
 
 
 def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
-    """The app over ``store``; SPARQL queries, which may run for long, go to ``queries``."""
+    """The app over ``store``; SPARQL queries, which may run for long, go to ``queries``; maintainers'
+    writes open the store for each write (:func:`kg.store.writing`)."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["kg"] = {"settings": settings, "store": store, "queries": queries,
-                            "minter": Minter(settings.base)}
+                            "writer": writing(settings), "minter": Minter(settings.base)}
     _log_requests(app)
 
-    from server import dataset, dumps, linked_data, pages, sparql
+    from server import dataset, dumps, linked_data, maintenance, pages, sparql
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
     app.register_blueprint(linked_data.blueprint)
     app.register_blueprint(dumps.blueprint)
     app.register_blueprint(dataset.blueprint)
+    app.register_blueprint(maintenance.blueprint)
     return app
 
 

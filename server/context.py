@@ -1,6 +1,8 @@
 """What the handlers share: the settings, the store and the IRI minter of the running app."""
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from flask import current_app
 
 from kg.config import Settings
@@ -23,3 +25,8 @@ def queries() -> QueryRunner:
 
 def minter() -> Minter:
     return current_app.extensions["kg"]["minter"]
+
+
+def writing() -> AbstractContextManager[Store]:
+    """The store opened for one write (see :func:`kg.store.writing`)."""
+    return current_app.extensions["kg"]["writer"]()

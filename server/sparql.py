@@ -7,6 +7,8 @@ limit, lowered per request with ``timeout`` (seconds), in a runner that can stop
 """
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from flask import Blueprint, Response, render_template, request
 from rdflib import RDF, Graph, Namespace, URIRef
 
@@ -34,6 +36,8 @@ _FORMAT_IRIS = {
     "application/trig": FORMATS.TriG,
 }
 
+_READ_ONLY = ("this endpoint is read-only: maintainers send SPARQL updates to /update "
+              "with their token (Authorization: Bearer)")
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 
@@ -55,6 +59,13 @@ def service_description(endpoint: str, settings: Settings) -> Graph:
             graph.add((service, SD.resultFormat, _FORMAT_IRIS[media_type]))
     graph.add((service, SD.defaultDataset, dataset))  # described in VoID and DCAT at /dataset
     graph.add((dataset, RDF.type, SD.Dataset))
+    if settings.update_token:
+        updates = URIRef(urljoin(endpoint, "update"))
+        graph.add((updates, RDF.type, SD.Service))
+        graph.add((updates, SD.endpoint, updates))
+        graph.add((updates, SD.supportedLanguage, SD.SPARQL11Update))
+        graph.add((updates, SD.feature, SD.UnionDefaultGraph))
+        graph.add((updates, SD.defaultDataset, dataset))
     return graph
 
 
@@ -78,6 +89,8 @@ def endpoint() -> Response:
         elif media_type == _FORM:
             params = request.form
             texts = params.getlist("query")
+        elif media_type == "application/sparql-update":
+            return _error(403, _READ_ONLY)
         else:
             return _error(415, f"POST a query as {_DIRECT} or as a {_FORM} form, not as {media_type or 'no type'}")
     else:
@@ -85,7 +98,7 @@ def endpoint() -> Response:
         texts = params.getlist("query")
 
     if "update" in params or "update" in request.args:
-        return _error(403, "this endpoint is read-only: SPARQL updates are not accepted here")
+        return _error(403, _READ_ONLY)
     if not texts:
         if request.method == "GET":
             offered = ("text/html", *SERIALIZATIONS)

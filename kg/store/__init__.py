@@ -7,6 +7,9 @@ one process's database.
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
@@ -14,7 +17,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.config import Settings
-from kg.sparql import QueryAnswer, QueryRequest
+from kg.sparql import QueryAnswer, QueryRequest, UpdateRequest
 
 Triple = tuple[Node, Node, Node]
 DumpFormat = Literal["turtle", "nquads"]
@@ -28,8 +31,16 @@ class Store(Protocol):
     def replace_graph(self, name: URIRef, graph: Graph) -> None:
         """Make ``graph`` the whole content of the named graph ``name``, in one transaction."""
 
+    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
+        """Add ``graph``'s triples to the named graph ``name`` (created if missing), in one transaction."""
+
     def remove_graph(self, name: URIRef) -> bool:
         """Delete the named graph; False when there was none."""
+
+    def has_graph(self, name: URIRef) -> bool: ...
+
+    def update(self, request: UpdateRequest) -> None:
+        """Run a SPARQL 1.1 Update; the default graph stays the union of all named graphs."""
 
     def graph_names(self) -> list[URIRef]: ...
 
@@ -74,4 +85,25 @@ def configured_store(settings: Settings, *, read_only: bool = False) -> Store:
                        timeout=settings.query_timeout, max_answer_bytes=settings.max_answer_bytes)
 
 
-__all__ = ["DumpFormat", "Store", "StoreError", "Triple", "open_store"]
+def writing(settings: Settings) -> Callable[[], AbstractContextManager[Store]]:
+    """Opens the configured store for one write at a time, and closes it after.
+
+    The server reads through read-only handles; it opens the store for writing only while a
+    maintainer's write runs, because the embedded database admits one writing process, which is
+    ``kg ingest`` the rest of the time. A write that finds it busy fails with :class:`StoreError`.
+    """
+    lock = threading.Lock()
+
+    @contextmanager
+    def open_for_writing() -> Iterator[Store]:
+        with lock:
+            store = configured_store(settings)
+            try:
+                yield store
+            finally:
+                store.close()
+
+    return open_for_writing
+
+
+__all__ = ["DumpFormat", "Store", "StoreError", "Triple", "configured_store", "open_store", "writing"]

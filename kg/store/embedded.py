@@ -26,8 +26,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.sparql import QueryAnswer, QueryRequest, QuerySyntaxError, pick_format
+from kg.sparql import QueryAnswer, QueryRequest, QuerySyntaxError, UpdateRefused, UpdateRequest, pick_format
 from kg.store import DumpFormat, StoreError, Triple
+from kg.store.updates import plan_update
 from kg.vocab import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,24 @@ class EmbeddedStore:
         data = ox.serialize((ox.Triple(*triple) for triple in triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         update = _unlink(graph_name) + f" ; INSERT DATA {{ {data} GRAPH {graph_name} {{\n{data}}} }}"
         self._write(lambda: self._store.update(update))
+
+    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
+        graph_name = ox.NamedNode(str(name))
+        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+        quads = [ox.Quad(s, p, o, target) for target in (graph_name, ox.DefaultGraph()) for s, p, o in triples]
+        self._write(lambda: self._store.extend(quads))
+
+    def has_graph(self, name: URIRef) -> bool:
+        return self._read(lambda store: store.contains_named_graph(ox.NamedNode(str(name))))
+
+    def update(self, request: UpdateRequest) -> None:
+        text = plan_update(request)
+        try:
+            self._write(lambda: self._store.update(text, base_iri=request.base_iri or None))
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL update syntax {error}") from None
+        except RuntimeError as error:  # Oxigraph's refusals: a graph that exists or does not
+            raise UpdateRefused(f"the update was not applied: {error}") from None
 
     def remove_graph(self, name: URIRef) -> bool:
         graph_name = ox.NamedNode(str(name))

@@ -60,7 +60,8 @@ import pyoxigraph as ox
 from rdflib import OWL, BNode, Graph, Literal, URIRef
 from rdflib.term import Node, Variable
 
-from kg.sparql import GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError
+from kg.sparql import (GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError,
+                       UpdateRequest)
 from kg.store import DumpFormat, StoreError, Triple
 from kg.store.workers import QueryFailed, QueryTimeout
 
@@ -165,6 +166,42 @@ class RemoteStore:
             self._update(f"DROP SILENT GRAPH {name.n3()} ; "
                          f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data}}} }} ; {_version_update()}")
 
+    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
+        data = graph.serialize(format="nt")
+        if self.graph_store_url:
+            with self._request("POST", self._graph_url(name), data.encode("utf-8"),
+                               {"Content-Type": "application/n-triples"}):
+                pass
+            self._put_version()
+        else:
+            self._update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data}}} }} ; {_version_update()}")
+
+    def update(self, request: UpdateRequest) -> None:
+        """Pass a maintainer's update to the server as it is, with its ``using-graph-uri`` parameters.
+
+        The server's own dataset rules apply: writes to the default graph go where it puts them
+        (``request.default_target`` is ours, for the embedded store).
+        """
+        if not self.update_url:
+            raise StoreError(f"the store at {self.query_url} is read-only here: no update URL is set")
+        parameters = [("using-graph-uri", iri) for iri in request.using_graphs]
+        parameters += [("using-named-graph-uri", iri) for iri in request.using_named_graphs]
+        try:
+            with self._open("POST", _with_parameters(self.update_url, parameters), request.text.encode("utf-8"),
+                            {"Content-Type": "application/sparql-update; charset=utf-8"}, self.timeout):
+                pass
+        except urllib.error.HTTPError as error:
+            if error.code == 400:
+                raise QuerySyntaxError(f"the SPARQL server refused the update: {_message(error)}") from None
+            raise StoreError(f"the SPARQL server answered the update with {error.code} {error.reason}: "
+                             f"{_message(error)}") from None
+        except (OSError, HTTPException) as error:
+            raise StoreError(f"the update did not reach the SPARQL server at {self.update_url}: {error}") from None
+        self._update(_version_update())
+
+    def has_graph(self, name: URIRef) -> bool:
+        return self._ask(f"ASK {{ GRAPH {name.n3()} {{}} }}")
+
     def remove_graph(self, name: URIRef) -> bool:
         if self.graph_store_url:
             try:
@@ -174,7 +211,7 @@ class RemoteStore:
                 return False
             self._put_version()
             return True
-        if not self._ask(f"ASK {{ GRAPH {name.n3()} {{}} }}"):
+        if not self.has_graph(name):
             return False
         self._update(f"DROP GRAPH {name.n3()} ; {_version_update()}")
         return True
