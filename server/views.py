@@ -3,14 +3,19 @@
 Each view is plain values for one template; Jinja escapes all of them, so article text that
 holds markup is shown as text. What the resource's document (``kg.describe``) already holds
 is read from it; listings across the graph (the events someone takes part in, the articles
-mentioning a place) come from SPARQL queries through the server's query runner, with the one IRI
+mentioning a place) come from SPARQL queries through the server's query runner, with the IRIs
 they need embedded by rdflib's N-Triples serialization, never as raw request text.
+
+What links to a resource is paged as its document is: the listings of people's and places'
+articles, events and quotations show the resources on the document's page of incoming links
+(newest first), and a :class:`Pager` leads to the other pages.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
 from typing import ClassVar
@@ -19,6 +24,7 @@ from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from kg.describe import PAGE_SIZE, Document, Incoming
 from kg.sparql import QueryRequest, QueryRunner
 from kg.store import Store
 from kg.vocab import GAF, KG, SCHEMA, SEM
@@ -50,17 +56,19 @@ _EVENT_DETAILS = """
   OPTIONAL { ?event kg:timeInferred ?inferred }
 """
 EVENTS_OF_ACTOR = Template(_PREFIXES + """SELECT * WHERE {
+  VALUES ?event { $subjects }
   ?event sem:hasActor $resource .
   OPTIONAL { VALUES (?roleProperty ?role) { (kg:hasAgent "agent") (kg:hasTarget "target") (kg:hasParticipant "participant") }
-             ?event ?roleProperty $resource }""" + _EVENT_DETAILS + "} LIMIT $limit")
-EVENTS_AT_PLACE = Template(_PREFIXES + "SELECT * WHERE {\n  ?event sem:hasPlace $resource ." + _EVENT_DETAILS
-                           + "} LIMIT $limit")
+             ?event ?roleProperty $resource }""" + _EVENT_DETAILS + "}")
+EVENTS_AT_PLACE = Template(_PREFIXES + "SELECT * WHERE {\n  VALUES ?event { $subjects }\n  ?event sem:hasPlace $resource ."
+                           + _EVENT_DETAILS + "}")
 EVENTS_IN_ARTICLE = Template(_PREFIXES + "SELECT * WHERE {\n  $resource schema:mentions ?event . ?event a sem:Event ."
                              + _EVENT_DETAILS + "} LIMIT $limit")
-ARTICLES_MENTIONING = Template(_PREFIXES + """SELECT ?article ?headline ?date WHERE {
-  ?article (schema:mentions|schema:author|schema:publisher|schema:sourceOrganization) $resource ; a schema:NewsArticle ; schema:headline ?headline .
+ARTICLES_LINKING = Template(_PREFIXES + """SELECT ?article ?headline ?date WHERE {
+  VALUES ?article { $subjects }
+  ?article a schema:NewsArticle ; schema:headline ?headline .
   OPTIONAL { ?article schema:datePublished ?date }
-} ORDER BY DESC(?date) LIMIT $limit""")
+} ORDER BY DESC(?date)""")
 RELATED_ARTICLES = Template(_PREFIXES + """SELECT ?article ?headline ?date (COUNT(DISTINCT ?thing) AS ?shared) WHERE {
   $resource schema:mentions ?thing .
   VALUES ?kind { schema:Person schema:Organization schema:Place } ?thing a ?kind .
@@ -74,10 +82,40 @@ QUOTES_IN_ARTICLE = Template(_PREFIXES + """SELECT ?quote ?text ?mention ?speake
   OPTIONAL { ?quote schema:spokenByCharacter ?speaker OPTIONAL { ?speaker schema:name ?name } }
 } LIMIT $limit""")
 QUOTES_BY_SPEAKER = Template(_PREFIXES + """SELECT ?quote ?text ?article ?headline ?date WHERE {
+  VALUES ?quote { $subjects }
   ?quote schema:spokenByCharacter $resource ; schema:text ?text ; schema:isPartOf ?article .
   ?article schema:headline ?headline .
   OPTIONAL { ?article schema:datePublished ?date }
-} ORDER BY DESC(?date) LIMIT $limit""")
+} ORDER BY DESC(?date)""")
+LINKS_BY_KIND = Template(_PREFIXES + """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  VALUES ?kind { schema:NewsArticle sem:Event schema:Quotation schema:Person schema:Organization schema:Place }
+  ?s ?p $resource ; a ?kind . FILTER (?s != $resource)
+} GROUP BY ?kind""")
+_KIND_NAMES = {  # what the pager counts, in this order: (one, many)
+    SCHEMA.NewsArticle: ("article", "articles"), SEM.Event: ("event", "events"),
+    SCHEMA.Quotation: ("quotation", "quotations"), SCHEMA.Person: ("person", "people"),
+    SCHEMA.Organization: ("organization", "organizations"), SCHEMA.Place: ("place", "places"),
+}
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page stands among the pages of links to its resource, newest first."""
+
+    incoming: Incoming
+    counts: list[str]
+    """The kinds of what links in, counted over all pages ("230 articles")."""
+    newer: str | None
+    """The address of the page before, or None on the first."""
+    older: str | None
+
+    @property
+    def first_item(self) -> int:
+        return (self.incoming.page - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_item(self) -> int:
+        return self.first_item + len(self.incoming.subjects) - 1
 
 
 @dataclass(frozen=True)
@@ -226,6 +264,8 @@ class _Context:
     graph: Graph
     subject: URIRef
     base: str
+    incoming: Incoming
+    """The document's page of incoming links, which the paged listings are limited to."""
 
     def text(self, predicate: URIRef, subject: Node | None = None) -> str | None:
         value = self.graph.value(subject if subject is not None else self.subject, predicate)
@@ -241,11 +281,17 @@ class _Context:
         return sorted({self.link(node) for node in nodes if isinstance(node, URIRef)}, key=lambda l: l.text.lower())
 
     def select(self, template: Template, resource: URIRef | None = None) -> list[dict[str, str]]:
-        """Rows of a SELECT listing about ``resource`` (the page's subject by default)."""
-        text = template.substitute(resource=(resource or self.subject).n3(), limit=_LIST_LIMIT)
-        answer = self.queries.query(QueryRequest(text, "application/sparql-results+json"))
-        return [{name: value["value"] for name, value in row.items()}
-                for row in json.loads(answer.body)["results"]["bindings"]]
+        """Rows of a SELECT listing about ``resource`` (the page's subject by default); ``$subjects``
+        in the template stands for the resources on the document's page of incoming links."""
+        subjects = " ".join(node.n3() for node in self.incoming.subjects if isinstance(node, URIRef))
+        text = template.substitute(resource=(resource or self.subject).n3(), limit=_LIST_LIMIT, subjects=subjects)
+        return _rows(self.queries, text)
+
+
+def _rows(queries: QueryRunner, text: str) -> list[dict[str, str]]:
+    answer = queries.query(QueryRequest(text, "application/sparql-results+json"))
+    return [{name: value["value"] for name, value in row.items()}
+            for row in json.loads(answer.body)["results"]["bindings"]]
 
 
 def _link_target(iri: str, base: str) -> str | None:
@@ -304,7 +350,7 @@ def _oldest_first(events: list[EventItem]) -> list[EventItem]:
 
 def _articles(context: _Context) -> list[Link]:
     seen: dict[str, Link] = {}
-    for row in context.select(ARTICLES_MENTIONING):
+    for row in context.select(ARTICLES_LINKING):
         seen.setdefault(row["article"], Link(row["headline"], _link_target(row["article"], context.base),
                                              human_date(row["date"]) if "date" in row else None))
     return list(seen.values())
@@ -486,10 +532,25 @@ _VIEWS = (  # the first type the resource has decides its page
 PageView = ArticleView | AgentView | PlaceView | EventView | ResourceView
 
 
-def page_view(store: Store, queries: QueryRunner, graph: Graph, subject: URIRef, base: str) -> PageView:
+def page_view(store: Store, queries: QueryRunner, document: Document, subject: URIRef, base: str) -> PageView:
     """The view of ``subject``'s page, chosen by its rdf:type; the property table for other types."""
+    graph = document.graph
     types = set(graph.objects(subject, RDF.type))
     for kind, view in _VIEWS:
         if kind in types:
-            return view(_Context(store, queries, graph, subject, base))
+            return view(_Context(store, queries, graph, subject, base, document.incoming))
     return resource_view(graph, subject, base)
+
+
+def pager(queries: QueryRunner, incoming: Incoming, subject: URIRef, page_href: Callable[[int], str]) -> Pager:
+    """The pager of ``subject``'s page; ``page_href`` gives the address of a page by its number."""
+    counts: dict[str, int] = {}
+    if incoming.total:
+        counts = {row["kind"]: int(row["n"]) for row in _rows(queries, LINKS_BY_KIND.substitute(resource=subject.n3()))}
+    return Pager(
+        incoming=incoming,
+        counts=[f"{counts[str(kind)]} {one if counts[str(kind)] == 1 else many}"
+                for kind, (one, many) in _KIND_NAMES.items() if str(kind) in counts],
+        newer=page_href(incoming.page - 1) if incoming.page > 1 else None,
+        older=page_href(incoming.page + 1) if incoming.page < incoming.pages else None,
+    )
