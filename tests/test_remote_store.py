@@ -23,7 +23,7 @@ from rdflib.compare import isomorphic
 from conftest import HARBOUR, HARBOUR_HEADLINE, free_port, run_kg, serve
 from kg.config import Settings
 from kg.pipeline import Piped, Preparer, store_all
-from kg.sparql import NotAcceptable, QueryRequest, QuerySyntaxError
+from kg.sparql import NotAcceptable, QueryRequest, QuerySyntaxError, UpdateRequest
 from kg.store import StoreError, open_store
 from kg.store.remote import VERSION_GRAPH, RemoteStore
 from kg.store.workers import QueryFailed, QueryTimeout
@@ -276,6 +276,37 @@ def test_oxigraph_union_is_a_bag_and_shows_the_version_triple_but_store_reads_ar
     assert one_number(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") == store.quad_count() + 1
     assert VERSION_GRAPH not in store.graph_names()
     assert store.triples(VERSION_GRAPH) == []
+
+
+def test_adding_to_a_graph_merges_and_keeps_the_union_a_set(store):
+    assert not store.has_graph(G1)
+    store.add_to_graph(G1, FIRST)
+    store.add_to_graph(G1, SECOND)
+    assert store.has_graph(G1)
+    assert one_number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {G1.n3()} {{ ?s ?p ?o }} }}") == 6
+    assert store.count() == 6
+
+
+@pytest.mark.parametrize("kind", ["embedded", "remote-update"])
+def test_an_update_runs_with_its_using_graph_and_changes_the_version(kind, request, tmp_path):
+    store = open_store(tmp_path / "store") if kind == "embedded" else remote(request.getfixturevalue("server"), "update")
+    store.replace_graph(G1, FIRST)
+    store.replace_graph(G2, SECOND)
+    before = store.version()
+    store.update(UpdateRequest(f"INSERT {{ GRAPH {EX.copied.n3()} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+                               default_target=str(EX["graph/default"]), using_graphs=(str(G2),)))
+    assert one_number(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {EX.copied.n3()} {{ ?s ?p ?o }} }}") == 3
+    assert store.version() != before
+    with pytest.raises(QuerySyntaxError):
+        store.update(UpdateRequest("INSERT DATA { GRAPH <x:g> { <x:a> <x:b> } }", default_target=str(EX["graph/default"])))
+    store.close()
+
+
+def test_remote_answers_over_the_row_cap_are_refused_in_words(server):
+    store = remote(server, max_answer_rows=2)
+    store.replace_graph(G1, FIRST)
+    with pytest.raises(QueryFailed, match="more than the 2"):
+        store.query(QueryRequest("SELECT * WHERE { ?s ?p ?o }"))
 
 
 def test_remote_store_without_write_urls_refuses_writes_in_words(server):

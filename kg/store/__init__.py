@@ -82,7 +82,8 @@ def configured_store(settings: Settings, *, read_only: bool = False) -> Store:
 
     return RemoteStore(settings.store_url, settings.store_update_url or None, settings.store_graph_store_url or None,
                        settings.store_username or None, settings.store_password or None,
-                       timeout=settings.query_timeout, max_answer_bytes=settings.max_answer_bytes)
+                       timeout=settings.query_timeout, max_answer_bytes=settings.max_answer_bytes,
+                       max_answer_rows=settings.max_answer_rows)
 
 
 def writing(settings: Settings) -> Callable[[], AbstractContextManager[Store]]:

@@ -63,7 +63,7 @@ from rdflib.term import Node, Variable
 from kg.sparql import (GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError,
                        UpdateRequest)
 from kg.store import DumpFormat, StoreError, Triple
-from kg.store.workers import QueryFailed, QueryTimeout
+from kg.store.workers import QueryFailed, QueryTimeout, check_size
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class RemoteStore:
 
     def __init__(self, query_url: str, update_url: str | None = None, graph_store_url: str | None = None,
                  username: str | None = None, password: str | None = None, timeout: float = 30.0,
-                 max_answer_bytes: int = 64 * 1024 * 1024) -> None:
+                 max_answer_bytes: int = 64 * 1024 * 1024, max_answer_rows: int = 1_000_000) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.graph_store_url = graph_store_url
@@ -90,6 +90,8 @@ class RemoteStore:
         """The longest any request may take, in seconds; a query may ask for less."""
         self.max_answer_bytes = max_answer_bytes
         """Largest query answer read into memory; a larger one is refused, as the query workers do."""
+        self.max_answer_rows = max_answer_rows
+        """Most solutions (or triples) an answer may hold, as the query workers allow."""
         self._headers: dict[str, str] = {}
         if username is not None:
             token = base64.b64encode(f"{username}:{password or ''}".encode("utf-8")).decode("ascii")
@@ -127,7 +129,10 @@ class RemoteStore:
         finally:
             with self._lock:
                 self._running -= 1
-        return QueryAnswer(media_type=media_type, body=body)
+        answer = QueryAnswer(media_type=media_type, body=body)
+        if too_large := check_size(answer, self.max_answer_bytes, self.max_answer_rows):
+            raise QueryFailed(too_large)
+        return answer
 
     def _read_answer(self, response: HTTPResponse, deadline: float, limit: float) -> bytes:
         # The socket timeout bounds each read, not the whole answer: a server that streams rows
