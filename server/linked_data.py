@@ -48,7 +48,7 @@ def resource(key: str) -> Response:
     resource_iri = context.minter().resource(key)
     if resource_iri is None or not is_known(context.store(), resource_iri):
         abort(404, description=f"nothing is known about the resource id/{key}")
-    return redirect(url_for(".document", key=key), code=303)
+    return redirect(url_for(".document", key=key, **request.args), code=303)  # ?page=N goes along
 
 
 @blueprint.route("/doc/<path:key>")

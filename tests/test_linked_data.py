@@ -197,6 +197,21 @@ def test_following_next_links_visits_every_incoming_link_once_newest_first(crowd
     assert {int(value) for _, graph in pages for value in graph.objects(None, HYDRA.totalItems)} == {total}
 
 
+def test_the_resource_iri_redirects_to_the_page_it_was_asked_for(crowd):
+    server, _ = crowd
+    request = urllib.request.Request(server + local(PERSON) + "?page=2", method="HEAD")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(request, timeout=30)
+    assert answer.value.code == 303
+    assert answer.value.headers["Location"].endswith(urllib.parse.urlsplit(document_url(server, PERSON)).path + "?page=2")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def test_pages_name_their_neighbours_in_hydra_and_in_link_headers(crowd):
     server, _ = crowd
     pages = walk_pages(server, PERSON)
