@@ -71,6 +71,8 @@ class QueryRequest:
     """``default-graph-uri``: when given, the default graph is their merge instead of the union of all graphs."""
     named_graphs: tuple[str, ...] = ()
     """``named-graph-uri``: when given, the only graphs ``GRAPH`` can see."""
+    base_iri: str = ""
+    """Resolves relative IRIs in the query; the endpoint's own URL (SPARQL 1.1 Protocol)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,11 @@ def choose(accept: str, offered: tuple[str, ...]) -> str | None:
 
     The order of ``offered`` breaks ties, so ``*/*`` gets the first, the default.
     """
-    return MIMEAccept(parse_accept_header(accept or "*/*")).best_match(offered)
+    # Parameters other than q (``text/turtle; charset=utf-8``) would make an entry match nothing.
+    entries = [entry.split(";")[0].strip() + "".join(f";{part.strip()}" for part in entry.split(";")[1:]
+                                                      if part.strip().startswith("q="))
+               for entry in (accept or "*/*").split(",")]
+    return MIMEAccept(parse_accept_header(",".join(entries))).best_match(offered)
 
 
 def pick_format(accept: str, kind: str) -> str:

@@ -48,6 +48,13 @@ def _error(status: int, message: str) -> Response:
     return Response(message + "\n", status=status, mimetype="text/plain")
 
 
+def _done(status: int = 204) -> Response:
+    """A write's answer without a body: 204 No Content, or 201 Created for a new graph."""
+    response = Response(status=status)
+    del response.headers["Content-Type"]
+    return response
+
+
 @blueprint.before_request
 def require_token() -> Response | None:
     token = context.settings().update_token
@@ -112,7 +119,7 @@ def update() -> Response:
 
     def run(store: Store) -> Response:
         store.update(change)
-        return Response(status=204)
+        return _done()
 
     return _written(run)
 
@@ -153,7 +160,7 @@ def graph_store(path: str | None = None) -> Response:
             store.replace_graph(target, graph)
         else:
             store.add_to_graph(target, graph)
-        return Response(status=204 if existed else 201)
+        return _done(204 if existed else 201)
 
     return _written(write)
 
@@ -182,7 +189,7 @@ def _delete(name: URIRef | None) -> Response:
     def write(store: Store) -> Response:
         if not store.remove_graph(target) and name is not None:
             return _error(404, f"there is no graph {name} in the store")
-        return Response(status=204)
+        return _done()
 
     return _written(write)
 
@@ -195,7 +202,7 @@ def _post_new_graph() -> Response:
 
     def write(store: Store) -> Response:
         store.add_to_graph(name, graph)
-        response = Response(status=201)
+        response = _done(201)
         response.headers["Location"] = str(name)
         return response
 

@@ -138,6 +138,7 @@ def endpoint() -> Response:
         accept=accept,
         default_graphs=tuple(params.getlist("default-graph-uri")),
         named_graphs=tuple(params.getlist("named-graph-uri")),
+        base_iri=request.base_url,
     )
     try:
         answer = context.queries().query(query, timeout)

@@ -33,6 +33,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:Dataset.default_context is deprecated:DeprecationWarning")
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The pass rate of each W3C SPARQL 1.1 suite that ran (tests/test_w3c_*.py)."""
+    from w3c.report import summary
+
+    if lines := summary(terminalreporter.stats):
+        terminalreporter.section("W3C SPARQL 1.1 test suites")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 def kg_command(*args: object) -> list[str]:
     """The argv that runs ``kg ARGS``: the installed script next to this Python, else the module."""
     script = Path(sys.executable).with_name("kg")

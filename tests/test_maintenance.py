@@ -243,3 +243,18 @@ def test_kg_ingest_writes_the_store_between_maintainers_writes(writable_server, 
     rows = _select(url, f"SELECT ?a WHERE {{ ?a <https://schema.org/headline> ?h FILTER(STR(?h) = {json.dumps(HARBOUR_HEADLINE)}) }}")
     assert len(rows) == 1
     assert _update(url, f"DROP GRAPH <{EX}mended>")[0] == 204
+
+
+def test_a_protocol_dataset_holds_only_the_graphs_it_names(server: str) -> None:
+    assert _update(server, f"INSERT DATA {{ GRAPH <{EX}one> {{ <{EX}a> <{EX}p> 1 }} "
+                           f"GRAPH <{EX}two> {{ <{EX}b> <{EX}p> 2 }} }}")[0] == 204
+
+    def rows(query: str, **dataset: str) -> list[dict[str, str]]:
+        url = server + "sparql?" + urllib.parse.urlencode({"query": query, **dataset})
+        status, _, body = _request("GET", url, token=None, headers={"Accept": "application/sparql-results+json"})
+        assert status == 200, body
+        return json.loads(body)["results"]["bindings"]
+
+    assert rows("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"default-graph-uri": EX + "one"}) == []
+    assert rows("SELECT ?s WHERE { ?s ?p ?o }", **{"named-graph-uri": EX + "two"}) == []
+    assert len(rows("SELECT ?s WHERE { ?s ?p ?o }", **{"default-graph-uri": EX + "one"})) == 1
