@@ -64,6 +64,9 @@ class Settings:
     """IRI of the licence the data is published under (``dcterms:license``)."""
     dataset_publisher: str = ""
     """Name of who publishes the data (``dcterms:publisher``); left out of the description when empty."""
+    yasgui_build: Path = Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build"
+    """The YASGUI build files (``npm ci`` installs them beside the ``kg`` package) the query page
+    runs on; where they are missing, the page is a plain form."""
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/"):
@@ -90,7 +93,7 @@ _TYPES = {"store": Path, "base": str, "host": str, "port": int, "threads": int, 
           "update_token": str,
           "store_url": str, "store_update_url": str, "store_graph_store_url": str, "store_username": str,
           "store_password": str, "nlp_model": str, "dataset_title": str, "dataset_description": str, "license": str,
-          "dataset_publisher": str}
+          "dataset_publisher": str, "yasgui_build": Path}
 _ENV = {name: f"KG_{name.upper()}" for name in _TYPES}
 
 

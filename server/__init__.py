@@ -25,7 +25,7 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
                             "writer": writing(settings), "minter": Minter(settings.base)}
     _log_requests(app)
 
-    from server import dataset, dumps, linked_data, maintenance, pages, sparql
+    from server import dataset, dumps, linked_data, maintenance, pages, query_page, sparql
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(sparql.blueprint)
@@ -33,6 +33,7 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
     app.register_blueprint(dumps.blueprint)
     app.register_blueprint(dataset.blueprint)
     app.register_blueprint(maintenance.blueprint)
+    app.register_blueprint(query_page.blueprint)
     return app
 
 

@@ -122,15 +122,3 @@ def test_markup_runs_no_script(live_server, page, dialogs, kind):
     assert dialogs == []
     text = page.locator("main").inner_text()
     assert MARKUP_HEADLINE in text
-
-
-def test_sparql_form_runs_its_example_query(live_server, page):
-    response = page.goto(live_server + "/sparql")
-    assert response is not None and response.status == 200
-    assert page.locator("main h1").is_visible()
-    with page.expect_response(lambda answer: "/sparql?" in answer.url) as answered:
-        page.locator("form button[type=submit]").click()
-    answer = answered.value
-    assert answer.status == 200
-    body = answer.text()
-    assert any(headline in body for headline in live_server.headlines)
