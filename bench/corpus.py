@@ -195,12 +195,13 @@ def report(results: Sequence[PageResult], verbose: bool = False, seconds: float 
                  f"of which ingested {sum(r.ingested for r in unscored)})")
     if seconds is not None:
         lines.append(f"{len(results)} pages in {seconds:.1f} s")
-    failures = [r for r in results if (r.expected and not r.ingested) or r.misses]
+    failures = [r for r in results if not r.ingested or r.misses]  # refused pages without expectations too
     if verbose and failures:
         lines.append("")
         lines.append("failures:")
         for result in failures:
-            lines.append(f"- {result.path}{'' if result.ingested else ' (refused)'}")
+            marks = ("" if result.ingested else " (refused)") + ("" if result.expected else " (unscored)")
+            lines.append(f"- {result.path}{marks}")
             lines += [f"    {reason}" for reason in result.reasons[:4]]
             lines += [f"    {miss}" for miss in result.misses]
     return "\n".join(lines)

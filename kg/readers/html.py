@@ -4,8 +4,9 @@ A news page says what it is twice: once for machines (JSON-LD, OpenGraph, ``<met
 microdata), written by the publisher's CMS and therefore exact, and once for people (the text
 between the site's chrome). This reader trusts the first for the facts about the article
 (headline, dates, bylines, publisher, address, language) and uses trafilatura, a general
-main-text extractor, for the second. What the structured data lacks is taken from
-trafilatura's own metadata, and the publication date, as a last resort, from htmldate.
+main-text extractor, for the second. What the structured data lacks is taken from what the
+page displays (its ``<h1>``, its byline elements: :mod:`kg.readers.bylines`, its share links)
+and from trafilatura's own metadata, and the publication date, as a last resort, from htmldate.
 
 Nothing here names a site: every rule follows a metadata convention that many sites share, so
 that a page from a publisher never seen before reads as well as one from a known one.
@@ -20,13 +21,16 @@ import json
 import logging
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from kg.article import Article, Image, Paragraph
 from kg.language import guess_language
+from kg.readers.bylines import (byline_names, choose_authors, clean_authors, comparable, labelled_bylines,
+                                marked_bylines)
 from kg.readers.errors import ReadError
 from kg.readers.publishers import publisher_of
 from kg.readers.urls import host, last_segment, unwrap_proxy
@@ -41,6 +45,9 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"""
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_MARKERS = re.compile(r"<(?:!doctype\s+html|html|head|body|title|meta|article|div|p)\b", re.IGNORECASE)
+
+_TRAILING_SEPARATORS = " |-–—:·"
+"""What separates a kicker or a site's name from a headline."""
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "liveblogposting",
                   "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle",
@@ -111,6 +118,8 @@ class PageData:
     keywords: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    shared_url: str | None = None
+    """The address the page's share links carry, for pages that state none of their own."""
     identifiers: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
@@ -119,7 +128,10 @@ class PageData:
     title: str | None = None
     """The ``<title>``, kept apart: it usually carries the site's name."""
     h1: list[str] = field(default_factory=list)
-    """The texts of the page's ``<h1>`` elements: the headline as displayed, or the site's logo."""
+    """The distinct texts of the page's ``<h1>`` elements, kickers left out: the headline as
+    displayed, or the site's logo."""
+    wall_times: list[str] = field(default_factory=list)
+    """The ``datetime``s of the page's ``<time>`` elements, which often give local time without a zone."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -279,6 +291,55 @@ def _pick(meta: dict[str, list[str]], *names: str) -> list[str]:
     return [value for name in names for value in meta.get(name, [])]
 
 
+_SHARED = re.compile(r"[?&](?:amp;)?(?:url|u)=(https?%3A%2F%2F[^&'\"\s)]+)", re.IGNORECASE)
+_MIN_SHARE_LINKS = 2
+
+
+def _shared_address(tree: Any) -> str | None:
+    """The address that the page's share links ("…/submit?url=ADDRESS") agree on.
+
+    Links that share the page on other sites carry its address, encoded; where two or more
+    carry the same one, it is the page's own. Pages with metadata state it themselves.
+    """
+    counts = Counter(unquote(match.group(1)) for href in tree.xpath("//a/@href") if "=http" in href.lower()
+                     for match in _SHARED.finditer(href))
+    address, count = next(iter(counts.most_common(1)), (None, 0))
+    return address if count >= _MIN_SHARE_LINKS else None
+
+
+_KICKER = re.compile(r"kicker|overline|dachzeile|topline|roofline|eyebrow|supertitle|pretitle|label|flag|rubric",
+                     re.IGNORECASE)
+_HIDDEN = re.compile(r"hidden|sr-only|screen-reader|visually", re.IGNORECASE)
+_MAX_TIMES = 20
+"""``<time>`` elements read for the local clock time: the article's own come first, teasers' later."""
+
+
+def _is_hidden(element: Any) -> bool:
+    return element.get("aria-hidden") == "true" or bool(_HIDDEN.search(element.get("class") or ""))
+
+
+def displayed_headline(h1: Any) -> str | None:
+    """The text of an ``<h1>`` without the kicker that opens it.
+
+    Pages display a short label above or before the headline ("Climate: ", "Analysis") as
+    the heading's first child, marked by its class (``kicker``, ``overline``, ``dachzeile``,
+    ...) or by a visually hidden separator after it that reads ": " to screen readers. The
+    structured data usually glue it to the headline; the headline proper is what follows.
+    """
+    children = [child for child in h1 if isinstance(child.tag, str)]
+    if children and not (h1.text or "").strip():
+        first = children[0]
+        if _KICKER.search(first.get("class") or "") or (len(children) > 1 and _is_hidden(children[1])):
+            rest = [first.tail or ""]
+            for child in children[1:]:
+                if not _is_hidden(child):
+                    rest.append(child.text_content())
+                rest.append(child.tail or "")
+            if text := _clean(" ".join(rest).lstrip(_TRAILING_SEPARATORS)):
+                return text
+    return _clean(h1.text_content())
+
+
 def _read_tags(tree: Any, data: PageData) -> None:
     """OpenGraph, then other ``<meta>`` conventions, microdata, ``<link rel=canonical>`` and ``<html lang>``."""
     meta = _meta(tree)
@@ -313,10 +374,13 @@ def _read_tags(tree: Any, data: PageData) -> None:
     for link in tree.xpath('//link[@href and contains(concat(" ", translate(@rel, "CANONICAL", "canonical"), " "),'
                            ' " canonical ")]'):
         data.urls.append(link.get("href").strip())
+    data.shared_url = _shared_address(tree)
     data.languages += _pick(meta, "og:locale", "content-language", "dc.language", "language", "inlanguage")
     root = tree.getroot() if hasattr(tree, "getroot") else tree
     data.languages += list(filter(None, [_clean(root.get("lang")), _clean(root.get("xml:lang"))]))
-    data.h1 = [text for h1 in tree.xpath("//h1") if (text := _clean(h1.text_content()))]
+    data.h1 = list(dict.fromkeys(text for h1 in tree.xpath("//h1") if (text := displayed_headline(h1))))
+    data.wall_times = [value for time in tree.xpath("//time[@datetime]")[:_MAX_TIMES]
+                       if (value := _clean(time.get("datetime")))]
     titles = tree.xpath("//title")
     data.title = _clean(titles[0].text_content()) if titles else None
     if not data.images and (meta.get("og:image") or meta.get("twitter:image")):
@@ -376,86 +440,59 @@ def parse_datetime(text: str) -> dt.date | dt.datetime | None:
     return parsed
 
 
-def _first_date(values: Iterable[str]) -> dt.date | dt.datetime | None:
-    """The first date that parses; of the same instant written in UTC and in a local offset,
-    the local one, whose day is the day the publisher's readers saw."""
+def _wall_time(text: str) -> dt.datetime | None:
+    """A date and time without a zone ("2023-11-08 23:30:59"): the clock on the publisher's wall."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return value if value.tzinfo is None else None
+
+
+_MAX_OFFSET = dt.timedelta(hours=14)
+
+
+def _first_date(values: Iterable[str], wall_times: Iterable[str] = ()) -> dt.date | dt.datetime | None:
+    """The first date that parses, in the publisher's own offset where the page gives it.
+
+    Of the same instant written in UTC and in a local offset, the local one is kept, whose day
+    is the day the publisher's readers saw. A page that states only UTC often shows the local
+    clock time in a ``<time>`` element without a zone; a clock time whole quarter-hours away
+    from the UTC time, to the second, gives the offset.
+    """
     parsed = [value for value in map(parse_datetime, values) if value is not None]
     if not parsed:
         return None
     first = parsed[0]
-    if isinstance(first, dt.datetime) and first.utcoffset() == dt.timedelta(0):
-        for other in parsed[1:]:
-            if isinstance(other, dt.datetime) and other == first and other.utcoffset() != dt.timedelta(0):
-                return other
+    if not (isinstance(first, dt.datetime) and first.utcoffset() == dt.timedelta(0)):
+        return first
+    for other in parsed[1:]:
+        if isinstance(other, dt.datetime) and other == first and other.utcoffset() != dt.timedelta(0):
+            return other
+    if (first.minute, first.second) != (0, 0):  # a round hour could be any page's clock
+        for wall in filter(None, map(_wall_time, wall_times)):
+            offset = wall - first.replace(tzinfo=None)
+            if offset and abs(offset) <= _MAX_OFFSET and offset % dt.timedelta(minutes=15) == dt.timedelta(0):
+                return first.astimezone(dt.timezone(offset))
     return first
 
 
-_BY = re.compile(r"^(?:by|von|por|par|door)\s+(?=\S)", re.IGNORECASE)
-_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.IGNORECASE)
-_SPLIT_AUTHORS = re.compile(r"\s*(?:;|,|\||\s&\s|\s+and\s+|\s+und\s+|\s+y\s+|\s+et\s+|\s+e\s+)\s*", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+\.\S+|(?<!\S)@\w+")
-_LEADING_AND = re.compile(r"^(?:and|und|y|et|e)\s+", re.IGNORECASE)
-_PLACEHOLDERS = {"no author", "unknown", "anonymous", "admin", "administrator", "author", "redaktion", "editor",
-                 "none", "null"}
-_URL = re.compile(r"(?:https?://|www\.)\S*|\S+\.(?:com|org|net)(?:/\S*)?$", re.IGNORECASE)
-
-
-def clean_authors(bylines: Iterable[str]) -> tuple[str, ...]:
-    """People's (and organizations') names from bylines: "By A and B" gives A and B.
-
-    Addresses, e-mail addresses and handles are not names and are dropped; so is a byline
-    that reads like a sentence. An organization byline ("Reuters") is kept as given.
-    """
-    names: list[str] = []
-    seen: set[str] = set()
-    for byline in bylines:
-        text = _EMAIL.sub(" ", byline)
-        text = _URL.sub(" ", text)
-        for part in _SPLIT_AUTHORS.split(text):
-            name = _BY.sub("", _LEADING_AND.sub("", part.strip(" \t-–—:·•/()[]\"'"))).strip(" \t-–—:·•,;") if part else ""
-            if name.endswith(".") and len(name.rsplit(" ", 1)[-1]) > 4:  # a full stop, not "Jr." or "A."
-                name = name.rstrip(".")
-            if _SUFFIX.match(name) and names:  # "Perry Bacon, Jr." is one name
-                names[-1] = f"{names[-1]} {name}"
-                continue
-            if not name or name.casefold() in _PLACEHOLDERS or len(name.split()) > 6 or not re.search(r"[^\W\d_]", name):
-                continue
-            if name.casefold() not in seen:
-                seen.add(name.casefold())
-                names.append(name)
-    return tuple(names)
-
-
-def choose_authors(structured: list[str], extracted: str | None, site_names: list[str]) -> tuple[str, ...]:
-    """The bylines: the structured data's, without those that only name the site itself.
-
-    Many CMSs fill the author field with the site's name when an article has no byline of
-    its own; the extractor's byline, read from the page's text, is better then. A site's
-    name stays as the byline when nothing else names an author.
-    """
-    sites = {_comparable(name) for name in site_names if name}
-    sites |= {name.removesuffix(suffix) for name in sites for suffix in ("com", "de", "net", "org") if name.endswith(suffix)}
-    sites.discard("")
-
-    def is_site(name: str) -> bool:
-        key = _comparable(name)
-        return key in sites or any(len(site) > 3 and (site in key or key in site) for site in sites)
-
-    candidates = clean_authors(structured)
-    named = tuple(name for name in candidates if not is_site(name))
-    if named:
-        return named
-    extracted_names = tuple(name for name in clean_authors([extracted] if extracted else []) if not is_site(name))
-    return extracted_names or candidates or clean_authors([extracted] if extracted else [])
+_HOST_FIRST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?/", re.IGNORECASE)
+"""An address written without its scheme: "www.example.com/path"."""
 
 
 def _absolute_url(candidates: Iterable[str]) -> str | None:
-    """The first address that is (or resolves, against an absolute one, to) an http(s) URL."""
+    """The first address that is (or resolves, against an absolute one, to) an http(s) URL.
+
+    An address without a scheme ("//host/path", "www.host.example/path") is read as a
+    browser reads it, with https."""
     values = [value.strip() for value in candidates if value and value.strip()]
     base = next((value for value in values if value.lower().startswith(("http://", "https://"))), None)
     for value in values:
         if value.startswith("//"):
             value = "https:" + value
+        elif _HOST_FIRST.match(value):
+            value = "https://" + value
         elif not value.lower().startswith(("http://", "https://")):
             if base is None or not value.startswith("/"):
                 continue
@@ -477,33 +514,49 @@ def _language(values: Iterable[str]) -> str | None:
     return None
 
 
-def _comparable(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold()).removeprefix("www")
-
-
 def strip_site_suffix(title: str, site_names: Iterable[str]) -> str:
     """A ``<title>`` without its " | Site" / " - Site" part, when that part names the site."""
-    names = {_comparable(name) for name in site_names if name}
+    names = {comparable(name) for name in site_names if name}
     names |= {name.rsplit(".", 1)[0] for name in list(names)}
     names.discard("")
     for separator in (" | ", " - ", " – ", " — ", " :: ", " · ", " : ", "：", " » "):
         if separator not in title:
             continue
         head, _, tail = title.rpartition(separator)
-        if tail and _comparable(tail) and head.strip() and any(
-                _comparable(tail) == name or _comparable(tail).removesuffix("com") == name
-                or (len(name) > 3 and name in _comparable(tail)) for name in names):
+        if tail and comparable(tail) and head.strip() and any(
+                comparable(tail) == name or comparable(tail).removesuffix("com") == name
+                or (len(name) > 3 and name in comparable(tail)) for name in names):
             return head.strip()
         head, _, tail = title.partition(separator)  # "Site | Headline"
-        if head and any(_comparable(head) == name for name in names) and tail.strip():
+        if head and any(comparable(head) == name for name in names) and tail.strip():
             return tail.strip()
+    return title
+
+
+_TITLE_SEPARATOR = re.compile(r"\s*[|\-–—_·»:：]\s*")
+
+
+def _head_stated_alone(title: str, texts: Iterable[str]) -> str:
+    """A ``<title>`` without what follows a separator, where the page states the head alone.
+
+    A site that names itself nowhere else still ends its titles with its name ("Headline-Site");
+    when the description (or another copy) opens with the head and not with the whole title,
+    the tail is the site's name. A head shorter than half the title is not taken: that
+    separator more likely opens a subtitle.
+    """
+    whole = comparable(title)
+    for match in reversed(list(_TITLE_SEPARATOR.finditer(title))):
+        head = title[:match.start()].strip()
+        key = comparable(head)
+        if len(key) >= len(whole) / 2 and any(
+                (text_key := comparable(text)).startswith(key) and not text_key.startswith(whole) for text in texts):
+            return head
     return title
 
 
 _WORD = re.compile(r"\w+")
 _MIN_WORDS_WITHOUT_HEADLINE = 30
 """A page without any headline is an article only if it has some text: a menu's words are not one."""
-_TRAILING_SEPARATORS = " |-–—:·"
 
 
 def _similar(one: str, other: str) -> bool:
@@ -512,23 +565,41 @@ def _similar(one: str, other: str) -> bool:
     return bool(words and others) and len(words & others) / max(len(words), len(others)) >= 0.5
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.{3}|…)$")
+
+
+def _untruncated(text: str, others: Iterable[str]) -> str:
+    """A headline cut short with "..." made whole from another copy that goes on where it stops."""
+    stem = _ELLIPSIS.sub("", text)
+    if stem == text:
+        return text
+    return next((other for other in others if other and len(other) > len(stem) and other.startswith(stem)), text)
+
+
 def choose_headline(page: PageData, site_names: list[str], fallback: str | None) -> str | None:
     """The headline: the structured data's, or the displayed ``<h1>`` where it is a truer copy.
 
     Publishers write a headline for search engines and social media (with a kicker such as
-    "Brexit: ", a shortened or truncated wording) and display another. A page with one
-    ``<h1>`` that says much the same as the structured headline shows the article's own
-    headline there; a page with several ``<h1>``s uses them for chrome, and an ``<h1>`` that
-    only adds words around the structured headline (a section label) is not preferred.
+    "Brexit: ", a shortened or truncated wording) and display another. The one ``<h1>`` that
+    says much the same as the structured headline shows the article's own headline (other
+    ``<h1>``s are the site's logo or chrome). An ``<h1>`` that only adds words around the
+    structured headline (a section label) is not preferred, unless another copy (the
+    ``<title>``, OpenGraph) states the same words.
     """
     title = strip_site_suffix(page.title, site_names) if page.title else None
+    if title and not page.headlines:
+        title = _head_stated_alone(title, page.leads)
     candidates = [strip_site_suffix(text, site_names).rstrip(_TRAILING_SEPARATORS) for text in page.headlines]
+    copies = [text for text in [*candidates, title] if text]
+    candidates = [_untruncated(text, [*page.h1, *copies]) for text in candidates]
+    copies = [text for text in [*candidates, title] if text]
     structured = next((text for text in candidates if text), None) or title or fallback
-    if len(page.h1) == 1:
-        shown = page.h1[0].rstrip(_TRAILING_SEPARATORS)
-        shown_key, structured_key = _comparable(shown), _comparable(structured or "")
+    shown_candidates = [text.rstrip(_TRAILING_SEPARATORS) for text in page.h1
+                        if any(_similar(text, copy) for copy in copies)]
+    if len(shown_candidates) == 1 and (shown := shown_candidates[0]):
+        shown_key, structured_key = comparable(shown), comparable(structured or "")
         adds_chrome = bool(structured_key) and structured_key in shown_key and structured_key != shown_key
-        if shown and not adds_chrome and any(_similar(shown, text) for text in [*candidates, title or ""] if text):
+        if not adds_chrome or any(comparable(copy) == shown_key for copy in copies):
             return shown
     return structured
 
@@ -550,7 +621,7 @@ class Extracted:
 
 
 def extract_text(tree: Any) -> Extracted:
-    """The main text and trafilatura's metadata; the tree is consumed (trafilatura prunes it)."""
+    """The main text and trafilatura's metadata (trafilatura works on a copy of the tree)."""
     import trafilatura
 
     root = tree.getroot() if hasattr(tree, "getroot") else tree
@@ -579,16 +650,40 @@ def extract_text(tree: Any) -> Extracted:
     )
 
 
-def _paragraphs(extracted: Extracted, headline: str | None, lead: str | None) -> tuple[Paragraph, ...]:
+def _is_copy_of_headline(text: str, headline: str) -> bool:
+    """Whether a paragraph is the headline, or the headline after a kicker ("Climate: Headline")."""
+    key, headline_key = comparable(text), comparable(headline)
+    return key == headline_key or (
+        bool(headline_key) and key.endswith(headline_key) and len(key) < 2 * len(headline_key))
+
+
+def _paragraphs(extracted: Extracted, headline: str | None, lead: str | None
+                ) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The text's paragraphs, and the names of a byline line that opens or closes it ("By Jane Doe")."""
     paragraphs = []
     for line in extracted.text.splitlines():
         if text := _clean(line):
             paragraphs.append(Paragraph(text, is_subheading=text in extracted.subheadings))
-    # The extractor often repeats the headline (and the lead) on top of the text.
-    for repeated in (headline, lead):
-        if paragraphs and repeated and _comparable(paragraphs[0].text) == _comparable(repeated):
-            paragraphs.pop(0)
-    return tuple(paragraphs)
+    # The extractor often repeats the headline (with its kicker) and the lead on top of the text.
+    if paragraphs and headline and _is_copy_of_headline(paragraphs[0].text, headline):
+        paragraphs.pop(0)
+    if paragraphs and lead and comparable(paragraphs[0].text) == comparable(lead):
+        paragraphs.pop(0)
+    names: tuple[str, ...] = ()
+    for index in (0, -1):
+        if len(paragraphs) > 1 and (names := byline_names(paragraphs[index].text)):
+            paragraphs.pop(index)
+            break
+    return tuple(paragraphs), names
+
+
+def _other_bylines(tree: Any, text_byline: tuple[str, ...], extracted: str | None) -> Iterator[tuple[str, ...]]:
+    """The page's bylines besides its structured data's, most trusted first; each is looked
+    for only when the ones before name nobody."""
+    yield marked_bylines(tree)
+    yield text_byline
+    yield labelled_bylines(tree)
+    yield clean_authors([extracted], strict=True) if extracted else ()
 
 
 def _htmldate(text: str, url: str | None) -> str | None:
@@ -655,6 +750,9 @@ def _read(text: str, source: str) -> Article:
         raise ReadError(f"the text extractor failed on the page ({type(error).__name__}: {error})", source) from None
 
     url = _absolute_url([*page.urls, *(filter(None, [extracted.url]))])
+    if url is None and page.shared_url:
+        url = _absolute_url([page.shared_url])
+        notes.append("the page's address is taken from its share links")
     known_publisher, alternate_name = publisher_of(url)
     site_names = [*page.publishers, *page.site_names, *(filter(None, [extracted.sitename]))]
     if url and alternate_name:  # a publisher the project knows keeps one name across readers
@@ -664,13 +762,13 @@ def _read(text: str, source: str) -> Article:
 
     headline = choose_headline(page, [*site_names, host(url) if url else ""], extracted.title)
     lead = next(iter(page.leads), None) or extracted.description
-    paragraphs = _paragraphs(extracted, headline, lead)
+    paragraphs, text_byline = _paragraphs(extracted, headline, lead)
     if not headline and sum(len(p.text.split()) for p in paragraphs) < _MIN_WORDS_WITHOUT_HEADLINE:
         raise ReadError("no article text found in the page", source)
     if not paragraphs:
         notes.append("no article text found in the page; only its metadata was read")
 
-    published = _first_date(page.published)
+    published = _first_date(page.published, page.wall_times)
     if published is None and extracted.date:
         published = parse_datetime(extracted.date)
     if published is None:
@@ -686,7 +784,8 @@ def _read(text: str, source: str) -> Article:
     if published is None:
         notes.append("no publication date found in the page")
 
-    authors = choose_authors(page.authors, extracted.author, [*site_names, publisher or "", host(url) if url else ""])
+    authors = choose_authors(page.authors, [*site_names, publisher or "", host(url) if url else ""],
+                             _other_bylines(tree, text_byline, extracted.author))
     if page.uncredited_images:
         notes.append(f"left out {page.uncredited_images} image(s) without a credit: "
                      "an image may only be published with its credit")
