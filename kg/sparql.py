@@ -8,6 +8,7 @@ be served in-process, by a worker process, or by a remote SPARQL server.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -99,11 +100,24 @@ class QueryAnswer:
     body: bytes
 
 
+@dataclass(frozen=True)
+class StreamedAnswer:
+    """An answer sent on as it is made. Whatever goes wrong before the first chunk raises from
+    :meth:`QueryRunner.stream`; what goes wrong later (the time limit, the byte cap) raises from
+    the iteration, and the client's transfer must then break off, not end as if complete."""
+
+    media_type: str
+    chunks: Iterator[bytes]
+
+
 class QueryRunner(Protocol):
     """Whatever runs queries for the server: worker processes, or a remote SPARQL server."""
 
     def query(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         """Answer ``request`` within ``timeout`` seconds (at most the runner's own limit)."""
+
+    def stream(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer | StreamedAnswer:
+        """Answer ``request`` as :meth:`query` does, but a large answer as it is evaluated."""
 
     def status(self) -> dict[str, int]:
         """Figures for the health check (workers, idle, replaced)."""

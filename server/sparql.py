@@ -3,10 +3,13 @@
 A query comes by GET (``?query=``), by POST as a form, or by POST directly as
 ``application/sparql-query``. The answer's format follows the Accept header (q-values
 honoured), or a ``format`` parameter for browsers and scripts. Every query runs under a time
-limit, lowered per request with ``timeout`` (seconds), in a runner that can stop it.
+limit, lowered per request with ``timeout`` (seconds), in a runner that can stop it. A large
+answer is streamed as the worker serializes it (see :class:`kg.store.workers.QueryWorkers`).
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from flask import Blueprint, Response, render_template, request
@@ -14,12 +17,13 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from kg.config import Settings
 from kg.sparql import (FORMAT_NAMES, GRAPH_FORMATS, SOLUTION_FORMATS, NotAcceptable, QueryRequest, QuerySyntaxError,
-                       choose, services)
+                       StreamedAnswer, choose, services)
 from kg.store.workers import QueryBusy, QueryFailed, QueryTimeout
 from server import context
 from server.linked_data import SERIALIZATIONS, serialize
 
 blueprint = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -141,7 +145,7 @@ def endpoint() -> Response:
         base_iri=request.base_url,
     )
     try:
-        answer = context.queries().query(query, timeout)
+        answer = context.queries().stream(query, timeout)
     except QuerySyntaxError as error:
         return _error(400, str(error))
     except NotAcceptable as error:
@@ -154,4 +158,15 @@ def endpoint() -> Response:
         return response
     except QueryFailed as error:
         return _error(500, f"the query failed: {error}")
-    return _with_read_headers(Response(answer.body, content_type=answer.media_type))
+    body = _sent_on(answer.chunks) if isinstance(answer, StreamedAnswer) else answer.body
+    return _with_read_headers(Response(body, content_type=answer.media_type))
+
+
+def _sent_on(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The answer's chunks; when one fails (the time limit, the byte cap) the error is logged and
+    raised on, so the server breaks the transfer off instead of ending it as if complete."""
+    try:
+        yield from chunks
+    except (QueryTimeout, QueryFailed) as error:
+        log.warning("a streamed answer broke off: %s", error)
+        raise

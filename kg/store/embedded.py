@@ -14,13 +14,14 @@ state, and ingest runs while the server answers.
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -53,17 +54,55 @@ _TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _evaluate(store: ox.Store, request: QueryRequest, options: dict[str, object]) -> tuple[str, bytes]:
-    """The media type and serialized answer of ``request`` on ``store``."""
+class AnswerOutput(Protocol):
+    """Where an answer is serialized: told its media type first (again, if a read is retried,
+    which must then start over), then written to in pieces as the query is evaluated."""
+
+    def begin(self, media_type: str) -> None: ...
+
+    def write(self, data: bytes) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class _Buffer(io.BytesIO):
+    """A whole answer in memory."""
+
+    media_type = ""
+
+    def begin(self, media_type: str) -> None:
+        self.media_type = media_type
+        self.seek(0)
+        self.truncate()
+
+
+def with_charset(media_type: str) -> str:
+    return media_type + "; charset=utf-8" if media_type in _TEXT_TYPES else media_type
+
+
+def _query_options(request: QueryRequest) -> dict[str, object]:
+    options: dict[str, object] = {"base_iri": request.base_iri or None}
+    if request.default_graphs or request.named_graphs:
+        # The protocol's dataset is the whole dataset: graphs it does not name are not in it.
+        options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
+    return options
+
+
+def _evaluate(store: ox.Store, request: QueryRequest, options: dict[str, object], output: AnswerOutput) -> None:
+    """Serialize the answer to ``request`` on ``store`` into ``output``, as it is evaluated."""
     try:
         result = store.query(request.text, **options)
     except SyntaxError as error:
         raise QuerySyntaxError(f"SPARQL syntax {error}") from None
     if isinstance(result, ox.QueryTriples):
         media_type = pick_format(request.accept, "graph")
-        return media_type, result.serialize(format=_GRAPH_FORMATS[media_type])
+        output.begin(with_charset(media_type))
+        result.serialize(output, format=_GRAPH_FORMATS[media_type])
+        return
     media_type = pick_format(request.accept, "boolean" if isinstance(result, ox.QueryBoolean) else "solutions")
-    return media_type, result.serialize(format=_RESULT_FORMATS[media_type])
+    output.begin(with_charset(media_type))
+    result.serialize(output, format=_RESULT_FORMATS[media_type])
 
 
 def store_version(path: Path) -> str:
@@ -267,15 +306,21 @@ class EmbeddedStore:
             for q in itertools.islice(store.quads_for_pattern(*pattern, ox.DefaultGraph()), limit)])
 
     def query(self, request: QueryRequest) -> QueryAnswer:
-        options: dict[str, object] = {"base_iri": request.base_iri or None}
-        if request.default_graphs or request.named_graphs:
-            # The protocol's dataset is the whole dataset: graphs it does not name are not in it.
-            options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-        media_type, body = self._read(lambda store: _evaluate(store, request, options))
-        if media_type in _TEXT_TYPES:
-            media_type += "; charset=utf-8"
-        return QueryAnswer(media_type=media_type, body=body)
+        buffer = _Buffer()
+        self.answer(request, buffer)
+        return QueryAnswer(media_type=buffer.media_type, body=buffer.getvalue())
+
+    def answer(self, request: QueryRequest, output: AnswerOutput) -> None:
+        """Serialize the answer to ``request`` into ``output`` as it is evaluated (for streaming it)."""
+        self._read(lambda store: _evaluate(store, request, _query_options(request), output))
+
+    def count_answer(self, request: QueryRequest, limit: int) -> int:
+        """Solutions (or triples) in the answer to ``request``, counted up to ``limit``."""
+        def count(store: ox.Store) -> int:
+            result = store.query(request.text, **_query_options(request))
+            return 1 if isinstance(result, ox.QueryBoolean) else sum(1 for _ in itertools.islice(result, limit))
+
+        return self._read(count)
 
     def count(self) -> int:
         return self._read(lambda store: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())))

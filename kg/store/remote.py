@@ -134,6 +134,11 @@ class RemoteStore:
             raise QueryFailed(too_large)
         return answer
 
+    def stream(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
+        """The answer of :meth:`query`, whole: it is read from the server before the client gets
+        it, so that the caps are checked first."""
+        return self.query(request, timeout)
+
     def _read_answer(self, response: HTTPResponse, deadline: float, limit: float) -> bytes:
         # The socket timeout bounds each read, not the whole answer: a server that streams rows
         # slowly would never trip it, so the deadline is checked between chunks as well.

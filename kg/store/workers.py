@@ -13,13 +13,14 @@ import multiprocessing
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.sparql import GRAPH_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError
+from kg.sparql import GRAPH_FORMATS, NotAcceptable, QueryAnswer, QueryRequest, QuerySyntaxError, StreamedAnswer
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,70 @@ def check_size(answer: QueryAnswer, max_bytes: int, max_rows: int) -> str | None
     return None
 
 
+STREAM_AFTER = 1024 * 1024
+"""Answers up to this many bytes come whole, every error an HTTP status; larger ones stream."""
+_CHUNK = 256 * 1024
+
+
+class _AnswerTooLarge(Exception):
+    """The answer passed a cap; the message says which and asks for a LIMIT."""
+
+
+class _Streamer:
+    """What a worker serializes an answer into. It holds the first :data:`STREAM_AFTER` bytes;
+    an answer that ends before them goes back whole. Past them, the answer's rows are counted
+    once (by evaluating the query again, up to the row cap) before the first byte is sent, so
+    that the row cap is still an error status, and the answer is then sent on in chunks, under
+    the byte cap."""
+
+    def __init__(self, connection: Connection, store, request: QueryRequest, max_bytes: int, max_rows: int) -> None:
+        self.connection, self.store, self.request = connection, store, request
+        self.max_bytes, self.max_rows = max_bytes, max_rows
+        self.media_type = ""
+        self.parts: list[bytes] = []
+        self.size = self.pending = 0
+        self.streaming = False
+
+    def begin(self, media_type: str) -> None:
+        if self.streaming:
+            raise RuntimeError("the store changed under an answer being sent; run the query again")
+        self.media_type, self.parts, self.size, self.pending = media_type, [], 0, 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.max_bytes:
+            raise _AnswerTooLarge(f"the answer has more than the {self.max_bytes} bytes this endpoint sends; "
+                                  f"narrow the query or add a LIMIT")
+        self.parts.append(bytes(data))
+        self.pending += len(data)
+        if not self.streaming and self.size > STREAM_AFTER:
+            if (rows := self.store.count_answer(self.request, self.max_rows + 1)) > self.max_rows:
+                raise _AnswerTooLarge(f"the answer has more than the {self.max_rows} rows this endpoint sends; "
+                                      f"narrow the query or add a LIMIT")
+            log.debug("streaming an answer of %d rows", rows)
+            self.connection.send(("start", self.media_type))
+            self.streaming = True
+        if self.streaming and self.pending >= _CHUNK:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Chunks are sent by size; the end of the answer sends the rest."""
+
+    def _send(self) -> None:
+        self.connection.send(("chunk", b"".join(self.parts)))
+        self.parts, self.pending = [], 0
+
+    def finish(self) -> None:
+        if self.streaming:
+            self._send()
+            self.connection.send(("end", None))
+            return
+        answer = QueryAnswer(self.media_type, b"".join(self.parts))
+        too_large = check_size(answer, self.max_bytes, self.max_rows)
+        self.connection.send(("failed", too_large) if too_large else ("answer", answer))
+
+
 def _serve(connection: Connection, path: str, max_answer_bytes: int, max_answer_rows: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
     from kg.store.embedded import EmbeddedStore
@@ -69,9 +134,11 @@ def _serve(connection: Connection, path: str, max_answer_bytes: int, max_answer_
             return
         try:
             store = store or EmbeddedStore(Path(path), read_only=True)
-            answer = store.query(request)
-            too_large = check_size(answer, max_answer_bytes, max_answer_rows)
-            connection.send(("failed", too_large) if too_large else ("answer", answer))
+            streamer = _Streamer(connection, store, request, max_answer_bytes, max_answer_rows)
+            store.answer(request, streamer)
+            streamer.finish()
+        except _AnswerTooLarge as error:
+            connection.send(("failed", str(error)))
         except QuerySyntaxError as error:
             connection.send(("syntax", str(error)))
         except NotAcceptable as error:
@@ -127,25 +194,32 @@ class QueryWorkers:
 
     def query(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         """Run ``request`` in a worker, within ``timeout`` seconds (at most the pool's limit)."""
+        answer = self.stream(request, timeout)
+        if isinstance(answer, StreamedAnswer):
+            return QueryAnswer(answer.media_type, b"".join(answer.chunks))
+        return answer
+
+    def stream(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer | StreamedAnswer:
+        """Run ``request`` in a worker; a large answer comes in chunks as the worker makes them,
+        and the worker is busy until the last one is read (or the time limit stops it)."""
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
-        started = time.monotonic()
+        deadline = time.monotonic() + limit
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             raise QueryBusy(f"all {self.size} query workers are busy; try again shortly") from None
-        limit -= time.monotonic() - started
         try:
             worker.connection.send(request)
-            if not worker.connection.poll(max(limit, 0)):
-                worker = self._replace(worker, "timed out")
-                raise QueryTimeout(f"the query ran longer than its time limit of {self._limit_text(timeout)} "
-                                   f"and was stopped")
-            kind, payload = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            worker = self._replace(worker, "died")
-            raise QueryFailed("the query stopped its worker process (out of memory?)") from None
-        finally:
-            self._idle.put(worker)
+            kind, payload = self._receive(worker, deadline, timeout)
+        except QueryTimeout:
+            self._idle.put(self._replace(worker, "timed out"))
+            raise
+        except BaseException:
+            self._idle.put(self._replace(worker, "died"))
+            raise
+        if kind == "start":
+            return StreamedAnswer(payload, self._chunks(worker, deadline, timeout))
+        self._idle.put(worker)
         if kind == "answer":
             return payload
         if kind == "syntax":
@@ -153,6 +227,34 @@ class QueryWorkers:
         if kind == "not-acceptable":
             raise NotAcceptable(*payload)
         raise QueryFailed(payload)
+
+    def _receive(self, worker: _Worker, deadline: float, timeout: float | None) -> tuple[str, object]:
+        """The worker's next message, waited for until ``deadline``."""
+        try:
+            if not worker.connection.poll(max(deadline - time.monotonic(), 0)):
+                raise QueryTimeout(f"the query ran longer than its time limit of {self._limit_text(timeout)} "
+                                   f"and was stopped")
+            return worker.connection.recv()
+        except (EOFError, OSError):
+            raise QueryFailed("the query stopped its worker process (out of memory?)") from None
+
+    def _chunks(self, worker: _Worker, deadline: float, timeout: float | None) -> Iterator[bytes]:
+        """The chunks of a streamed answer; the worker goes back to the pool after the last one, and
+        is replaced if the answer is not read to its end (a timeout, a client gone)."""
+        done = False
+        try:
+            while True:
+                kind, payload = self._receive(worker, deadline, timeout)
+                if kind == "chunk":
+                    yield payload
+                elif kind == "end":
+                    done = True
+                    return
+                else:  # the byte cap or the engine, halfway through
+                    done = True
+                    raise QueryFailed(payload)
+        finally:
+            self._idle.put(worker if done else self._replace(worker, "left with an answer unread"))
 
     def _limit_text(self, timeout: float | None) -> str:
         limit = self.timeout if timeout is None else min(timeout, self.timeout)
