@@ -124,9 +124,13 @@ class _Streamer:
 
 def _serve(connection: Connection, path: str, max_answer_bytes: int, max_answer_rows: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
+    from kg.store import StoreError
     from kg.store.embedded import EmbeddedStore
 
-    store = None
+    try:  # opened before the first request, so that a worker started to replace another answers at once
+        store = EmbeddedStore(Path(path), read_only=True)
+    except StoreError:
+        store = None  # the first request tries again, and reports why it cannot
     while True:
         try:
             request = connection.recv()
