@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from kg import config
 from kg.iris import Minter
-from kg.pipeline import Outcome, inputs, ontology_record, prepare_all, store_all
+from kg.mapping import ArticleGraph
+from kg.pipeline import Input, Outcome, inputs, ontology_record, prepare_all, store_all
 from kg.store import StoreError, configured_store
 
 log = logging.getLogger("kg")
@@ -57,14 +58,27 @@ def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
     return 1 if counts["refused"] else 0
 
 
+def _preparing(items: Sequence[Input], args: argparse.Namespace, settings: config.Settings
+               ) -> contextlib.AbstractContextManager[Iterable[tuple[Outcome, ArticleGraph | None]]]:
+    """The inputs read, annotated, mapped and validated by this machine's processes, or by a Dask
+    cluster with ``--cluster``."""
+    if args.cluster:
+        from kg.cluster import prepare_on_cluster
+
+        return prepare_on_cluster(items, settings, args.cluster, args.workers, args.partitions)
+    return contextlib.nullcontext(prepare_all(items, settings.base, settings.nlp_model, args.workers))
+
+
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
+    if args.partitions and not args.cluster:
+        raise ValueError("--partitions is the work folder of --cluster; give --cluster too")
     items = list(inputs(args.paths, sys.stdin.buffer))
     store = configured_store(settings)
     outcomes: list[Outcome] = []
     try:
-        prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
-        _record(_progress(store_all(prepared, store, Minter(settings.base)), len(items), "ingest"), args.report,
-                outcomes)
+        with _preparing(items, args, settings) as prepared:
+            _record(_progress(store_all(prepared, store, Minter(settings.base)), len(items), "ingest"), args.report,
+                    outcomes)
     except StoreError as error:
         _summary(outcomes, ("stored", "unchanged", "refused"))
         print(f"kg: stopped after {len(outcomes)} article(s): {error}; what was reported stored is whole",
@@ -255,6 +269,12 @@ def parser() -> argparse.ArgumentParser:
     sub = command("ingest", cmd_ingest, "read, annotate, map, validate and store articles")
     store_option(sub)
     sub.add_argument("--base", help="base IRI of the resources (default: KG_BASE or http://127.0.0.1:5000/)")
+    sub.add_argument("--cluster", metavar="ADDRESS",
+                     help="read, annotate, map and validate on a Dask cluster: a scheduler address (tcp://host:8786), "
+                          "or 'local' for --workers processes on this machine")
+    sub.add_argument("--partitions", type=Path, metavar="DIR",
+                     help="with --cluster, where the workers write the validated N-Quads partitions; on a real "
+                          "cluster a folder that the workers and this machine share (default: beside the store)")
     inputs_arguments(sub)
 
     sub = command("validate", cmd_validate, "read, annotate, map and validate articles without storing them")
