@@ -231,6 +231,9 @@ def cmd_query(args: argparse.Namespace, settings: config.Settings) -> int:
             body = client.query().response.read()
         except SPARQLWrapperException as error:
             raise StoreError(f"the endpoint refused the query: {error}") from None
+        except OSError as error:  # urllib's URLError: no server there, a name that does not resolve
+            raise StoreError(f"the endpoint {args.endpoint} cannot be reached: {getattr(error, 'reason', error)}"
+                             ) from None
     else:
         store = configured_store(settings, read_only=True)
         try:

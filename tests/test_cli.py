@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import HARBOUR, MARKUP, number, ok, run_kg, serve
+from conftest import HARBOUR, MARKUP, free_port, number, ok, run_kg, serve
 
 NO_HEADLINE = """March 2, 2023
 
@@ -215,3 +215,10 @@ def test_query_against_endpoint_with_syntax_error_exits_nonzero_with_parser_mess
     result = run_kg("query", "--endpoint", live_server + "/sparql", bad, cwd=tmp_path)
     assert result.returncode != 0
     assert str(parser.value) in result.stderr
+
+
+def test_query_against_an_endpoint_nobody_answers_says_so_without_a_traceback(tmp_path):
+    endpoint = f"http://127.0.0.1:{free_port()}/sparql"
+    result = run_kg("query", "--endpoint", endpoint, COUNT_ARTICLES, cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"the endpoint {endpoint} cannot be reached" in result.stderr and "Traceback" not in result.stderr
