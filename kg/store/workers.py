@@ -124,13 +124,12 @@ class _Streamer:
 
 def _serve(connection: Connection, path: str, max_answer_bytes: int, max_answer_rows: int) -> None:
     """A worker's loop: answer requests from the store at ``path`` until the pipe closes."""
-    from kg.store import StoreError
     from kg.store.embedded import EmbeddedStore
 
     try:  # opened before the first request, so that a worker started to replace another answers at once
         store = EmbeddedStore(Path(path), read_only=True)
-    except StoreError:
-        store = None  # the first request tries again, and reports why it cannot
+    except Exception:  # a store being written may refuse a reader for a moment; the first request
+        store = None   # tries again, and reports why it cannot
     while True:
         try:
             request = connection.recv()
@@ -213,8 +212,7 @@ class QueryWorkers:
         except queue.Empty:
             raise QueryBusy(f"all {self.size} query workers are busy; try again shortly") from None
         try:
-            worker.connection.send(request)
-            kind, payload = self._receive(worker, deadline, timeout)
+            kind, payload = self._receive(worker, deadline, timeout, request)
         except QueryTimeout:
             self._idle.put(self._replace(worker, "timed out"))
             raise
@@ -232,9 +230,12 @@ class QueryWorkers:
             raise NotAcceptable(*payload)
         raise QueryFailed(payload)
 
-    def _receive(self, worker: _Worker, deadline: float, timeout: float | None) -> tuple[str, object]:
-        """The worker's next message, waited for until ``deadline``."""
+    def _receive(self, worker: _Worker, deadline: float, timeout: float | None,
+                 request: QueryRequest | None = None) -> tuple[str, object]:
+        """The worker's next message (the answer to ``request`` when one is given), waited for until ``deadline``."""
         try:
+            if request is not None:
+                worker.connection.send(request)
             if not worker.connection.poll(max(deadline - time.monotonic(), 0)):
                 raise QueryTimeout(f"the query ran longer than its time limit of {self._limit_text(timeout)} "
                                    f"and was stopped")
