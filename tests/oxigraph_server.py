@@ -1,11 +1,16 @@
-"""A real Oxigraph SPARQL server (the ``oxigraph`` command of the PyPI package ``oxigraph``) for tests.
+"""A real SPARQL server for the remote-store tests, speaking real HTTP, not a mock.
 
-Started in a subprocess on a free loopback port with a store in a temporary directory, so the
-remote store is tested against a server speaking real HTTP, not a mock.
+By default the Oxigraph server (the ``oxigraph`` command of the PyPI package ``oxigraph``),
+started in a subprocess on a free loopback port with a store in a temporary directory. To run
+the same tests against another server (Fuseki, Virtuoso, GraphDB, ...), name a scratch dataset
+on it, which the tests empty again and again, with ``KG_TEST_QUERY_URL``, ``KG_TEST_UPDATE_URL``
+and ``KG_TEST_GRAPH_STORE_URL`` (its default graph must be the union of its named graphs; see
+:mod:`kg.store.remote`). The tests of Oxigraph's own behaviour then skip.
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -23,21 +28,16 @@ NOT_INSTALLED = "the Oxigraph server is not installed (pip install oxigraph prov
 
 
 @dataclass(frozen=True)
-class OxigraphServer:
-    url: str
+class SparqlServer:
+    query_url: str
+    update_url: str
+    graph_store_url: str
     version: str
+    """What the server says it is; starts with ``oxigraph`` for the Oxigraph server."""
 
     @property
-    def query_url(self) -> str:
-        return self.url + "/query"
-
-    @property
-    def update_url(self) -> str:
-        return self.url + "/update"
-
-    @property
-    def graph_store_url(self) -> str:
-        return self.url + "/store"
+    def is_oxigraph(self) -> bool:
+        return self.version.startswith("oxigraph")
 
     def update(self, text: str) -> None:
         """Run a SPARQL update directly, bypassing the code under test (to empty the server)."""
@@ -54,7 +54,18 @@ def oxigraph_command() -> str | None:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator[OxigraphServer]:
+def sparql_server(location: Path, logs: Path) -> Iterator[SparqlServer]:
+    """The server ``KG_TEST_QUERY_URL`` and its companions name, else ``oxigraph serve`` started here."""
+    if query_url := os.environ.get("KG_TEST_QUERY_URL"):
+        yield SparqlServer(query_url, os.environ.get("KG_TEST_UPDATE_URL", ""),
+                           os.environ.get("KG_TEST_GRAPH_STORE_URL", ""), f"the server at {query_url}")
+        return
+    with oxigraph_server(location, logs) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator[SparqlServer]:
     """``oxigraph serve`` on ``location``, its default graph the union of the named graphs."""
     command = oxigraph_command()
     if command is None:
@@ -70,7 +81,7 @@ def oxigraph_server(location: Path, logs: Path, timeout_s: int = 30) -> Iterator
     log_path = logs / "oxigraph.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
-    server = OxigraphServer(url, version)
+    server = SparqlServer(url + "/query", url + "/update", url + "/store", version)
     try:
         probe = urllib.request.Request(server.query_url, data=b"ASK {}", method="POST",
                                        headers={"Content-Type": "application/sparql-query"})
