@@ -178,8 +178,10 @@ def cmd_dump(args: argparse.Namespace, settings: config.Settings) -> int:
         if args.output is None:
             store.dump(sys.stdout.buffer, args.format)
         else:
-            opener = gzip.open if args.output.suffix == ".gz" else open
-            with opener(args.output, "wb") as output:
+            from kg.dumps import COMPRESSION
+
+            output = gzip.open(args.output, "wb", COMPRESSION) if args.output.suffix == ".gz" else args.output.open("wb")
+            with output:
                 store.dump(output, args.format)
     finally:
         store.close()

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 FILE_NAMES: dict[DumpFormat, str] = {"turtle": "kg.ttl.gz", "nquads": "kg.nq.gz"}
 MEDIA_TYPES: dict[DumpFormat, str] = {"turtle": "text/turtle", "nquads": "application/n-quads"}
 """What each dump holds once decompressed."""
+COMPRESSION = 6
+"""gzip level of the dumps: 9 (gzip's default) took over twice the time of 6 on the N-Quads of a
+1M-triple graph, for files 3% smaller."""
 _locks = {format: threading.Lock() for format in FILE_NAMES}
 
 
@@ -90,7 +93,7 @@ def _make(store: Store, directory: Path, format: DumpFormat, version: str) -> Du
         count = store.count() if format == "turtle" else store.quad_count()
         with temporary.open("wb") as raw:
             digesting = _Digesting(raw)
-            with gzip.GzipFile(fileobj=digesting, mode="wb", mtime=0) as compressed:
+            with gzip.GzipFile(fileobj=digesting, mode="wb", mtime=0, compresslevel=COMPRESSION) as compressed:
                 store.dump(compressed, format)
         latest = store.version()
         if latest == version:

@@ -285,6 +285,10 @@ class EmbeddedStore:
             with opener(path, "rb") as input:
                 self._store.bulk_extend(both_copies(ox.parse(input, format, base_iri=path.resolve().as_uri(),
                                                              rename_blank_nodes=True)))
+            # Bulk loading leaves overlapping files, which the server's read-only handles never
+            # compact: joins ran two to three times slower on a 1M-triple store until compacted
+            # (two seconds at that size).
+            self._store.optimize()
         except OSError as error:
             if isinstance(error, FileNotFoundError | gzip.BadGzipFile):
                 raise
