@@ -51,9 +51,11 @@ time, quotations by their article's publication; undated ones last, ties in IRI 
 that the pages partition the links."""
 LABELS_OF = Template("""SELECT ?node ?property ?value WHERE {
   VALUES ?node { $nodes }
-  VALUES ?property { $properties }
   ?node ?property ?value
+  FILTER (?property IN ($properties))
 }""")
+"""The properties are a filter, not a second VALUES block: joined with the first, that made
+Oxigraph scan the whole store (half a second at a million triples, against 2 ms)."""
 LAST_MODIFIED = Template(_PREFIXES + """SELECT (MAX(STR(?date)) AS ?modified) WHERE {
   { SELECT DISTINCT ?g WHERE { GRAPH ?g { { $resource ?p ?o } UNION { ?s ?p $resource } } } }
   ?g kg:article ?article .
@@ -159,7 +161,7 @@ def _labels(queries: QueryRunner, nodes: set[URIRef]) -> list[tuple[Node, Node, 
     if not nodes:
         return []
     text = LABELS_OF.substitute(nodes=" ".join(sorted(node.n3() for node in nodes)),
-                                properties=" ".join(term.n3() for term in (RDF.type, *LABELS)))
+                                properties=", ".join(term.n3() for term in (RDF.type, *LABELS)))
     return [(row.node, row.property, row.value) for row in _select(queries, text)]
 
 
