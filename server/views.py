@@ -70,8 +70,8 @@ ARTICLES_LINKING = Template(_PREFIXES + """SELECT ?article ?headline ?date WHERE
   OPTIONAL { ?article schema:datePublished ?date }
 } ORDER BY DESC(?date)""")
 RELATED_ARTICLES = Template(_PREFIXES + """SELECT ?article ?headline ?date (COUNT(DISTINCT ?thing) AS ?shared) WHERE {
-  $resource schema:mentions ?thing .
-  VALUES ?kind { schema:Person schema:Organization schema:Place } ?thing a ?kind .
+  $resource schema:mentions ?thing . ?thing a ?kind .
+  FILTER (?kind IN (schema:Person, schema:Organization, schema:Place))
   ?article schema:mentions ?thing ; schema:headline ?headline .
   FILTER (?article != $resource)
   OPTIONAL { ?article schema:datePublished ?date }
@@ -88,9 +88,10 @@ QUOTES_BY_SPEAKER = Template(_PREFIXES + """SELECT ?quote ?text ?article ?headli
   OPTIONAL { ?article schema:datePublished ?date }
 } ORDER BY DESC(?date)""")
 LINKS_BY_KIND = Template(_PREFIXES + """SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  VALUES ?kind { schema:NewsArticle sem:Event schema:Quotation schema:Person schema:Organization schema:Place }
   ?s ?p $resource ; a ?kind . FILTER (?s != $resource)
+  FILTER (?kind IN (schema:NewsArticle, sem:Event, schema:Quotation, schema:Person, schema:Organization, schema:Place))
 } GROUP BY ?kind""")
+"""The kinds are a filter: as a VALUES block, Oxigraph began from every resource of each kind."""
 _KIND_NAMES = {  # what the pager counts, in this order: (one, many)
     SCHEMA.NewsArticle: ("article", "articles"), SEM.Event: ("event", "events"),
     SCHEMA.Quotation: ("quotation", "quotations"), SCHEMA.Person: ("person", "people"),
