@@ -3,13 +3,14 @@
 The document holds the resource's own triples, closed over its blank nodes and its hash
 resources (``<article#image-1>``), one page of the resources that point at it with the
 triples by which they do (a famous person is mentioned by more articles than one document
-should hold), and the types and
-labels of what it links to and of what links to it. Its own triples come from pattern
-lookups with bound terms; the page of incoming links, the labels and the modification time
-come from SPARQL through the server's query runner, so they are bounded like any query and
-work on a remote store too. The IRIs in that query text are the resource's (minted from the
-path by :class:`kg.iris.Minter`, percent-encoded) and the store's own, embedded by rdflib's
-N-Triples serialization: no request text becomes query text.
+should hold), and the types and labels of what it links to and of what links to it. Its own
+triples come from pattern lookups with bound terms; the page of incoming links, the labels and
+the modification time from SPARQL on the store itself, embedded or remote. These queries are
+not the client's: each starts from the resource's IRI, so they cost what the links to it cost,
+and they run in the request's thread rather than in the query workers, where a document would
+wait behind clients' heavy queries. The IRIs in that query text are the resource's (minted
+from the path by :class:`kg.iris.Minter`, percent-encoded) and the store's own, embedded by
+rdflib's N-Triples serialization: no request text becomes query text.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from rdflib.namespace import SKOS
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.sparql import QueryRequest, QueryRunner
+from kg.sparql import QueryRequest
 from kg.store import Store
-from kg.vocab import PREFIXES, SCHEMA
+from kg.vocab import SCHEMA
 
 LABELS = (SCHEMA.name, SCHEMA.headline, RDFS.label, SKOS.prefLabel)
 PAGE_SIZE = 100
@@ -105,14 +106,12 @@ def is_known(store: Store, resource: URIRef) -> bool:
     return bool(store.triples(resource, limit=1) or store.triples(None, None, resource, limit=1))
 
 
-def describe(store: Store, queries: QueryRunner, resource: URIRef, page: int = 1) -> Document:
+def describe(store: Store, resource: URIRef, page: int = 1) -> Document:
     """The document of ``resource`` holding page ``page`` (from 1) of its incoming links.
 
     Raises :class:`PageNotFound` for a page past the last one.
     """
     graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
     pending, seen = [resource], {resource}
     linked: set[URIRef] = set()
     while pending:
@@ -125,50 +124,50 @@ def describe(store: Store, queries: QueryRunner, resource: URIRef, page: int = 1
                 pending.append(node)
             elif isinstance(node, URIRef) and triple[1] != RDF.type:
                 linked.add(node)
-    incoming, links = _incoming(queries, resource, page)
+    incoming, links = _incoming(store, resource, page)
     for subject, predicate in links:
         graph.add((subject, predicate, resource))
         if isinstance(subject, URIRef):
             linked.add(subject)
-    for triple in _labels(queries, linked - seen):
+    for triple in _labels(store, linked - seen):
         graph.add(triple)
-    return Document(graph, incoming, last_modified(queries, resource))
+    return Document(graph, incoming, last_modified(store, resource))
 
 
-def _select(queries: QueryRunner, text: str) -> Result:
-    answer = queries.query(QueryRequest(text, "application/sparql-results+json"))
+def _select(store: Store, text: str) -> Result:
+    answer = store.query(QueryRequest(text, "application/sparql-results+json"))
     return Result.parse(io.BytesIO(answer.body), format="json")
 
 
-def _incoming(queries: QueryRunner, resource: URIRef, page: int) -> tuple[Incoming, list[tuple[Node, Node]]]:
+def _incoming(store: Store, resource: URIRef, page: int) -> tuple[Incoming, list[tuple[Node, Node]]]:
     """Which resources link to ``resource`` on ``page``, in order, and by which predicates."""
-    total = int(next(iter(_select(queries, INCOMING_COUNT.substitute(resource=resource.n3())))).n)
+    total = int(next(iter(_select(store, INCOMING_COUNT.substitute(resource=resource.n3())))).n)
     incoming = Incoming(page, total)
     if page > incoming.pages:
         raise PageNotFound(f"there is no page {page}: {total} resources link to {resource}, on "
                            f"{incoming.pages} page{'s' if incoming.pages > 1 else ''} of {PAGE_SIZE}")
     if not total:
         return incoming, []
-    rows = list(_select(queries, INCOMING_PAGE.substitute(resource=resource.n3(), limit=PAGE_SIZE,
+    rows = list(_select(store, INCOMING_PAGE.substitute(resource=resource.n3(), limit=PAGE_SIZE,
                                                           offset=(page - 1) * PAGE_SIZE)))
     dated = sorted({(row.s, row.date) for row in rows}, key=lambda pair: str(pair[0]))
     dated.sort(key=lambda pair: (pair[1] is not None, str(pair[1] or "")), reverse=True)  # stable: ties keep IRI order
     return replace(incoming, subjects=tuple(subject for subject, _ in dated)), [(row.s, row.p) for row in rows]
 
 
-def _labels(queries: QueryRunner, nodes: set[URIRef]) -> list[tuple[Node, Node, Node]]:
+def _labels(store: Store, nodes: set[URIRef]) -> list[tuple[Node, Node, Node]]:
     """The types and labels of ``nodes``, in one query."""
     if not nodes:
         return []
     text = LABELS_OF.substitute(nodes=" ".join(sorted(node.n3() for node in nodes)),
                                 properties=", ".join(term.n3() for term in (RDF.type, *LABELS)))
-    return [(row.node, row.property, row.value) for row in _select(queries, text)]
+    return [(row.node, row.property, row.value) for row in _select(store, text)]
 
 
-def last_modified(queries: QueryRunner, resource: URIRef) -> dt.datetime | None:
+def last_modified(store: Store, resource: URIRef) -> dt.datetime | None:
     """When what the store says about ``resource`` last changed, as far as the articles' dates tell
     (see :data:`LAST_MODIFIED`): a date without a time counts from its midnight, UTC."""
-    row = next(iter(_select(queries, LAST_MODIFIED.substitute(resource=resource.n3()))), None)
+    row = next(iter(_select(store, LAST_MODIFIED.substitute(resource=resource.n3()))), None)
     if row is None or row.modified is None:
         return None
     lexical = str(row.modified)

@@ -152,7 +152,7 @@ def negotiated(graph: Graph, extension: str | None, name: str, page: Callable[[]
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = ", ".join(
         f'<{url_for(f".{name}", extension=alternate_extension)}>; rel="alternate"; type="{alternate}"'
-        for alternate, (_, alternate_extension) in SERIALIZATIONS.items()
+        for alternate, alternate_extension in SERIALIZATIONS.items()
     )
     return response
 

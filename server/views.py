@@ -3,8 +3,9 @@
 Each view is plain values for one template; Jinja escapes all of them, so article text that
 holds markup is shown as text. What the resource's document (``kg.describe``) already holds
 is read from it; listings across the graph (the events someone takes part in, the articles
-mentioning a place) come from SPARQL queries through the server's query runner, with the IRIs
-they need embedded by rdflib's N-Triples serialization, never as raw request text.
+mentioning a place) come from SPARQL queries on the store, starting from the page's resource as
+the document's do (see :mod:`kg.describe`), with the IRIs they need embedded by rdflib's
+N-Triples serialization, never as raw request text.
 
 What links to a resource is paged as its document is: the listings of people's and places'
 articles, events and quotations show the resources on the document's page of incoming links
@@ -25,7 +26,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.describe import PAGE_SIZE, Document, Incoming
-from kg.sparql import QueryRequest, QueryRunner
+from kg.sparql import QueryRequest
 from kg.store import Store
 from kg.vocab import GAF, KG, SCHEMA, SEM
 from server.html import ResourceView, external_href, href, label, resource_view
@@ -260,8 +261,6 @@ class EventView:
 @dataclass
 class _Context:
     store: Store
-    queries: QueryRunner
-    """Listings run as SPARQL under the server's time limit, like any query."""
     graph: Graph
     subject: URIRef
     base: str
@@ -286,11 +285,11 @@ class _Context:
         in the template stands for the resources on the document's page of incoming links."""
         subjects = " ".join(node.n3() for node in self.incoming.subjects if isinstance(node, URIRef))
         text = template.substitute(resource=(resource or self.subject).n3(), limit=_LIST_LIMIT, subjects=subjects)
-        return _rows(self.queries, text)
+        return _rows(self.store, text)
 
 
-def _rows(queries: QueryRunner, text: str) -> list[dict[str, str]]:
-    answer = queries.query(QueryRequest(text, "application/sparql-results+json"))
+def _rows(store: Store, text: str) -> list[dict[str, str]]:
+    answer = store.query(QueryRequest(text, "application/sparql-results+json"))
     return [{name: value["value"] for name, value in row.items()}
             for row in json.loads(answer.body)["results"]["bindings"]]
 
@@ -533,21 +532,21 @@ _VIEWS = (  # the first type the resource has decides its page
 PageView = ArticleView | AgentView | PlaceView | EventView | ResourceView
 
 
-def page_view(store: Store, queries: QueryRunner, document: Document, subject: URIRef, base: str) -> PageView:
+def page_view(store: Store, document: Document, subject: URIRef, base: str) -> PageView:
     """The view of ``subject``'s page, chosen by its rdf:type; the property table for other types."""
     graph = document.graph
     types = set(graph.objects(subject, RDF.type))
     for kind, view in _VIEWS:
         if kind in types:
-            return view(_Context(store, queries, graph, subject, base, document.incoming))
+            return view(_Context(store, graph, subject, base, document.incoming))
     return resource_view(graph, subject, base)
 
 
-def pager(queries: QueryRunner, incoming: Incoming, subject: URIRef, page_href: Callable[[int], str]) -> Pager:
+def pager(store: Store, incoming: Incoming, subject: URIRef, page_href: Callable[[int], str]) -> Pager:
     """The pager of ``subject``'s page; ``page_href`` gives the address of a page by its number."""
     counts: dict[str, int] = {}
     if incoming.total:
-        counts = {row["kind"]: int(row["n"]) for row in _rows(queries, LINKS_BY_KIND.substitute(resource=subject.n3()))}
+        counts = {row["kind"]: int(row["n"]) for row in _rows(store, LINKS_BY_KIND.substitute(resource=subject.n3()))}
     return Pager(
         incoming=incoming,
         counts=[f"{counts[str(kind)]} {one if counts[str(kind)] == 1 else many}"
