@@ -15,33 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.ingest import load_average, make_corpus, sources  # noqa: E402
-
-
-def cluster_ingest(folder: Path, store: Path, workers: int) -> tuple[float, float, float]:
-    """(articles per second, seconds, CPU seconds of every process) of ``kg ingest --cluster local``
-    on a fresh store."""
-    command = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))",
-               "ingest", "--store", str(store), "--cluster", "local", "--workers", str(workers), str(folder)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    result = subprocess.run(command, env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"kg ingest --cluster failed:\n{result.stdout}\n{result.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return len(list(folder.glob("*.txt"))) / elapsed, elapsed, cpu
+from bench.ingest import end_to_end, load_average, make_corpus, sources  # noqa: E402
 
 
 def main() -> None:
@@ -61,7 +42,7 @@ def main() -> None:
               "articles/s   CPU ms/article (all processes)")
         rates = []
         for workers in counts:
-            rate, elapsed, cpu = cluster_ingest(folder, Path(scratch) / f"store-{workers}", workers)
+            rate, elapsed, cpu = end_to_end(folder, Path(scratch) / f"store-{workers}", workers, "--cluster", "local")
             rates.append(rate)
             print(f"  {workers} worker(s) {f'({elapsed:.1f} s)':16} {rate:10.1f} {1000 * cpu / len(paths):12.1f}")
         if len(rates) > 1:

@@ -106,10 +106,11 @@ def stage_times(paths: list[Path], store_dir: Path) -> Clocks:
     return clocks
 
 
-def end_to_end(folder: Path, store_dir: Path, workers: int) -> tuple[float, float, float]:
-    """(articles per second, seconds, CPU seconds of every process) of ``kg ingest`` on a fresh store."""
+def end_to_end(folder: Path, store_dir: Path, workers: int, *options: str) -> tuple[float, float, float]:
+    """(articles per second, seconds, CPU seconds of every process) of ``kg ingest [options]`` on a
+    fresh store."""
     command = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))",
-               "ingest", "--store", str(store_dir), "--workers", str(workers), str(folder)]
+               "ingest", "--store", str(store_dir), "--workers", str(workers), *options, str(folder)]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
