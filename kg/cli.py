@@ -12,13 +12,15 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kg import config
 from kg.iris import Minter
-from kg.mapping import ArticleGraph
-from kg.pipeline import Input, Outcome, inputs, ontology_record, prepare_all, store_all
 from kg.store import StoreError, configured_store
+
+if TYPE_CHECKING:  # the pipeline loads the NLP library: only the commands that run it import it
+    from kg.mapping import ArticleGraph
+    from kg.pipeline import Input, Outcome
 
 log = logging.getLogger("kg")
 T = TypeVar("T")
@@ -66,10 +68,14 @@ def _preparing(items: Sequence[Input], args: argparse.Namespace, settings: confi
         from kg.cluster import prepare_on_cluster
 
         return prepare_on_cluster(items, settings, args.cluster, args.workers, args.partitions)
+    from kg.pipeline import prepare_all
+
     return contextlib.nullcontext(prepare_all(items, settings.base, settings.nlp_model, args.workers))
 
 
 def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.pipeline import inputs, store_all
+
     if args.partitions and not args.cluster:
         raise ValueError("--partitions is the work folder of --cluster; give --cluster too")
     items = list(inputs(args.paths, sys.stdin.buffer))
@@ -90,6 +96,8 @@ def cmd_ingest(args: argparse.Namespace, settings: config.Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.pipeline import inputs, prepare_all
+
     items = list(inputs(args.paths, sys.stdin.buffer))
     prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
     outcomes: list[Outcome] = []
@@ -101,6 +109,7 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
     """The validated article graphs as N-Quads, for a SPARQL server's own bulk loader."""
     import pyoxigraph as ox
 
+    from kg.pipeline import inputs, ontology_record, prepare_all
     from kg.store.embedded import to_oxigraph
 
     def quads(graph, name) -> Iterable[ox.Quad]:

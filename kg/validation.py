@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pyshacl
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import split_uri
 
-from kg.mapping import ArticleGraph
 from kg.resources import resource_graph
+
+if TYPE_CHECKING:  # the server reads the shapes without loading the pipeline and its NLP library
+    from kg.mapping import ArticleGraph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ def _short(term: object) -> str:
 
 def validate(article_graph: ArticleGraph) -> list[Problem]:
     """The problems that keep ``article_graph`` from being published; empty when it conforms."""
+    import pyshacl  # only where articles are validated: the server serves the shapes without it
+
     conforms, report, _ = pyshacl.validate(
         article_graph.graph, shacl_graph=shapes(), inference="none", allow_warnings=True
     )
