@@ -162,8 +162,9 @@ def cmd_serve(args: argparse.Namespace, settings: config.Settings) -> int:
     if settings.store_url:  # the remote server runs (and bounds) its own queries
         queries = store
     else:
-        queries = QueryWorkers(settings.store, settings.query_workers or os.cpu_count() or 1, settings.query_timeout,
-                               settings.query_wait, settings.max_answer_bytes, settings.max_answer_rows)
+        workers = settings.query_workers or 4 * (os.cpu_count() or 1)
+        queries = QueryWorkers(settings.store, workers, settings.query_timeout, settings.query_wait,
+                               settings.max_answer_bytes, settings.max_answer_rows)
     logging.getLogger("kg.access").setLevel(logging.INFO)
     app = create_app(settings, store, queries)
     root = f"http://{settings.host}:{settings.port}/"

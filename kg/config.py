@@ -30,7 +30,9 @@ class Settings:
     query_timeout: float = 30.0
     """The longest a SPARQL query may run, in seconds; a request may ask for less (``timeout``)."""
     query_workers: int = 0
-    """Query worker processes of the server; 0 means one per core."""
+    """Query worker processes of the server; 0 means four per core. More workers than cores keep
+    cheap queries from queueing behind heavy ones (the operating system shares the cores, as it
+    does among a native server's threads); each worker holds its own read-only store handle."""
     query_wait: float = 5.0
     """How long a query waits for a free worker before the server answers 503."""
     max_query_chars: int = 100_000
