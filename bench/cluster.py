@@ -14,7 +14,6 @@ measures the neighbours too.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.ingest import end_to_end, load_average, make_corpus, sources  # noqa: E402
+from bench.ingest import announced_corpus, end_to_end, load_average  # noqa: E402
 
 
 def main() -> None:
@@ -34,10 +33,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "corpus"
         folder.mkdir()
-        paths = make_corpus(folder, args.articles)
-        words = sum(len(path.read_text().split()) for path in paths) / len(paths)
-        print(f"corpus: {len(paths)} articles of {words:.0f} words on average, from {len(sources())} sources; "
-              f"{os.cpu_count()} cores; load average {load_average()}")
+        paths = announced_corpus(folder, args.articles)
         print("kg ingest --cluster local, including cluster start-up and model loading:  "
               "articles/s   CPU ms/article (all processes)")
         rates = []

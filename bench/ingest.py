@@ -123,6 +123,15 @@ def end_to_end(folder: Path, store_dir: Path, workers: int, *options: str) -> tu
     return len(list(folder.glob("*.txt"))) / elapsed, elapsed, cpu
 
 
+def announced_corpus(folder: Path, count: int) -> list[Path]:
+    """:func:`make_corpus`, with a line saying what the corpus and the machine are."""
+    paths = make_corpus(folder, count)
+    words = sum(len(path.read_text().split()) for path in paths) / len(paths)
+    print(f"corpus: {len(paths)} articles of {words:.0f} words on average, from {len(sources())} sources; "
+          f"{os.cpu_count()} cores; load average {load_average()}")
+    return paths
+
+
 def load_average() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
@@ -136,10 +145,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "corpus"
         folder.mkdir()
-        paths = make_corpus(folder, args.articles)
-        words = sum(len(path.read_text().split()) for path in paths) / len(paths)
-        print(f"corpus: {len(paths)} articles of {words:.0f} words on average, from {len(sources())} sources; "
-              f"{os.cpu_count()} cores; load average {load_average()}")
+        paths = announced_corpus(folder, args.articles)
         staged = paths[:args.stage_articles]
         clocks = stage_times(staged, Path(scratch) / "stages")
         print(f"per stage, one process, {len(staged)} articles:  articles/s   CPU ms/article")
