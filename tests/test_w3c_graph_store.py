@@ -12,7 +12,7 @@ from w3c import MISSING, SPARQL11
 from w3c.expected_failures import marks
 from w3c.manifest import HttpTest, http_tests
 from w3c.report import SUITE
-from w3c.suites import GRAPH_STORE, TOKEN, UpdatesUnavailable, run_http_record
+from w3c.suites import GRAPH_STORE, TOKEN, run_http_record
 
 TESTS = http_tests(GRAPH_STORE) if SPARQL11.is_dir() else []
 PARAMS = [pytest.param(test, id=test.id, marks=marks(test.iri)) for test in TESTS] or [
@@ -32,7 +32,4 @@ def graph_store_server(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_graph_store_request_gets_the_answer_the_w3c_test_expects(test: HttpTest, graph_store_server: str,
                                                                   record_property) -> None:
     record_property(SUITE, "graph store")
-    try:
-        run_http_record(graph_store_server, test)
-    except UpdatesUnavailable as unavailable:
-        pytest.skip(f"waiting for SPARQL Update and the Graph Store Protocol: {unavailable}")
+    run_http_record(graph_store_server, test)

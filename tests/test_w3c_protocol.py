@@ -12,7 +12,7 @@ from w3c import MISSING, SPARQL11
 from w3c.expected_failures import marks
 from w3c.manifest import HttpTest, http_tests
 from w3c.report import SUITE
-from w3c.suites import PROTOCOL, TOKEN, UpdatesUnavailable, http_graphs, load_graphs, run_http_record
+from w3c.suites import PROTOCOL, TOKEN, http_graphs, load_graphs, run_http_record
 
 TESTS = http_tests(PROTOCOL) if SPARQL11.is_dir() else []
 PARAMS = [pytest.param(test, id=test.id, marks=marks(test.iri)) for test in TESTS] or [
@@ -33,7 +33,4 @@ def protocol_server(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_protocol_request_gets_the_answer_the_w3c_test_expects(test: HttpTest, protocol_server: str,
                                                                 record_property) -> None:
     record_property(SUITE, "protocol")
-    try:
-        run_http_record(protocol_server, test)
-    except UpdatesUnavailable as unavailable:
-        pytest.skip(f"waiting for SPARQL Update: {unavailable}")
+    run_http_record(protocol_server, test)

@@ -155,10 +155,6 @@ def _post_form(url: str, fields: list[tuple[str, str]], accept: str) -> tuple[in
 
 # --- Protocol and graph store protocol ---------------------------------------------------------
 
-class UpdatesUnavailable(Exception):
-    """The server has no update service, so nothing can reset the dataset or be written."""
-
-
 @dataclass(frozen=True)
 class Answer:
     status: int
@@ -169,16 +165,9 @@ class Answer:
         return self.body[:500].decode(errors="replace").strip()
 
 
-def writes(test: HttpTest) -> bool:
-    """Whether any request of the test goes to the update service or the graph store."""
-    return any(_route(test, request).startswith(("/update", "/store")) for request in test.requests)
-
-
 def reset(base: str, graph_data: Iterable[tuple[str, str]]) -> None:
     """Empty the store (``DROP ALL``), then put each (graph name, file IRI) back through the graph store."""
     answer = _send(base, "POST", "/update", {"Content-Type": "application/sparql-update"}, b"DROP ALL")
-    if answer.status == 404:
-        raise UpdatesUnavailable("the server has no update service (/update answers 404 Not Found)")
     if answer.status >= 300:
         raise AssertionError(f"DROP ALL before the test failed with {answer.status}: {answer.excerpt()}")
     for name, file in graph_data:
@@ -190,16 +179,8 @@ def reset(base: str, graph_data: Iterable[tuple[str, str]]) -> None:
 
 
 def run_http_record(base: str, test: HttpTest) -> None:
-    """Reset the dataset to the test's graphs, then replay its requests.
-
-    Raises :class:`UpdatesUnavailable` when the server has no update service and the test writes;
-    a test that only queries then runs on the store as it was loaded, which nothing can change.
-    """
-    try:
-        reset(base, test.graph_data)
-    except UpdatesUnavailable:
-        if writes(test):
-            raise
+    """Reset the dataset to the test's graphs, then replay its requests."""
+    reset(base, test.graph_data)
     run_http_test(base, test)
 
 
