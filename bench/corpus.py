@@ -20,7 +20,8 @@ at least one expected value it reports:
 
 Each figure counts only the pages that have that expectation, and a page that is not read
 counts as a miss. The manifest's URL is never given to the reader: a page that names no
-address of its own is refused (schema:url is required), and such pages are counted.
+address of its own is published without one, named after its text, and such pages are counted
+("no URL").
 """
 from __future__ import annotations
 

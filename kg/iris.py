@@ -51,11 +51,13 @@ class Minter:
             key = f"{host or 'unknown'}/{_digest(url)}"
         return key
 
-    def article(self, url: str | None, source: str) -> URIRef:
-        """The article at ``url``; an article without one is named after where it was read from."""
+    def article(self, url: str | None, content: str) -> URIRef:
+        """The article at ``url``. An article without one is named after its ``content`` (what it
+        says): a saved page then is the same article whichever folder it is read from, and a
+        changed copy of it is another article, as nothing else tells the two apart."""
         if url:
             return self._iri("id", "article", self.article_key(url))
-        return self._iri("id", "article", "unaddressed", _digest(source))
+        return self._iri("id", "article", "unaddressed", _digest(content))
 
     def article_by_headline(self, headline: str) -> URIRef:
         """An article known only by its headline, as a "Read more" teaser gives it."""

@@ -48,7 +48,8 @@ def _date(value: dt.date | dt.datetime) -> Literal:
 def map_article(article: Article, minter: Minter, annotations: Annotations | None = None) -> ArticleGraph:
     """Describe ``article`` (and what the annotate stage found in it) in RDF; what the article
     lacks is left out, for the validator to judge."""
-    iri = minter.article(article.url, article.source)
+    iri = minter.article(article.url, "\n".join(map(str, (article.headline, article.published, article.lead,
+                                                          article.body))))
     name = minter.graph(iri)
     graph = Graph()
     for prefix, namespace in PREFIXES.items():

@@ -10,7 +10,6 @@ import functools
 import gc
 import glob
 import hashlib
-import logging
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -30,7 +29,9 @@ from kg.store import Store
 from kg.validation import validate
 from kg.vocab import KG, SCHEMA
 
-log = logging.getLogger(__name__)
+
+UNADDRESSED = ("the input gives no web address of the article: it is named after its text, so a changed "
+               "copy will be stored as another article")
 
 Status = Choice["stored", "unchanged", "valid", "refused"]
 
@@ -103,15 +104,16 @@ class Preparer:
         if isinstance(reading, ReadError):
             return Outcome(reading.source, "refused", reasons=(str(reading),)), None
         article = reading
-        for note in article.notes:
-            log.info("%s: %s", article.source, note)
         annotations = self.annotator.annotate(article)
         mapped = map_article(article, self.minter, annotations)
         problems = validate(mapped)
         if problems:
             return Outcome(article.source, "refused", str(mapped.article), tuple(str(p) for p in problems)), None
         mapped.graph.add((mapped.name, KG.contentDigest, Literal(content_digest(mapped.graph))))
-        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(annotations.notes)), mapped
+        notes = [*article.notes, *annotations.notes]
+        if article.url is None:
+            notes.append(UNADDRESSED)
+        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(notes)), mapped
 
 
 _worker: Preparer | None = None

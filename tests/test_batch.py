@@ -75,6 +75,33 @@ def test_delete_removes_the_article_and_what_only_it_stated(tmp_path):
     assert missing.returncode == 1 and "no article" in missing.stdout
 
 
+UNADDRESSED_PAGE = """<!DOCTYPE html><html lang="en"><head><title>Harbour bridge to close to cars</title>
+<meta name="date" content="2023-03-14"></head><body><article><h1>Harbour bridge to close to cars</h1>
+<p>The city council voted on Tuesday night to close the old harbour bridge to cars from next spring, after
+engineers found that its steel girders had corroded far more than expected.</p>
+<p>Cyclists and pedestrians will still be able to cross while a new bridge is planned, the council said, and
+buses will be diverted over the ring road for at least three years.</p></article></body></html>"""
+
+
+def test_page_without_an_address_is_stored_under_its_text_wherever_it_is_read_from(tmp_path):
+    # Saved pages often name no address of their own; such a page is still published, and the
+    # same page found again in another folder is the same article, not a second one.
+    for folder, text in (("a", UNADDRESSED_PAGE), ("b", UNADDRESSED_PAGE),
+                         ("c", UNADDRESSED_PAGE.replace("three years", "four years"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "bridge.html").write_text(text, encoding="utf-8")
+    store, report = tmp_path / "store", tmp_path / "report.jsonl"
+    first = ok(run_kg("ingest", "--store", store, "--report", report, tmp_path / "a", cwd=tmp_path))
+    assert "1 read, 1 stored" in first.stdout
+    [line] = [json.loads(line) for line in report.read_text().splitlines()]
+    assert "/id/article/unaddressed/" in line["article"]
+    assert any("no web address" in note for note in line["notes"])
+    again = ok(run_kg("ingest", "--store", store, tmp_path / "b" / "bridge.html", cwd=tmp_path / "b"))
+    assert "1 read, 0 stored, 1 unchanged" in again.stdout
+    assert "1 stored" in ok(run_kg("ingest", "--store", store, tmp_path / "c", cwd=tmp_path)).stdout
+    assert number(store, ARTICLES, tmp_path) == 2
+
+
 def test_report_lists_every_article_with_status_and_reasons(tmp_path):
     (tmp_path / "a.txt").write_text(HARBOUR, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")

@@ -126,7 +126,7 @@ def test_validate_prints_report_and_stores_nothing(tmp_path, articles):
     assert result.returncode == 1
     assert "2 read, 1 valid, 1 refused" in result.stdout
     assert str(articles["no-headline.txt"]) in result.stdout and "headline" in result.stdout
-    assert str(articles["harbour.txt"]) not in result.stdout
+    assert f"refused {articles['harbour.txt']}" not in result.stdout
     assert not store.exists()
     assert not (tmp_path / "kg-store").exists()
 

@@ -297,7 +297,7 @@ def test_share_links_give_the_address_of_a_page_that_states_none():
     assert any("share links" in note for note in article.notes)
     lone = read_html(html_page(head, BODY + links.split("</a>")[0] + "</a>"), "lone.html")
     assert lone.url is None
-    assert any("web address" in problem for problem in ingested(lone))
+    assert ingested(lone) == []
 
 
 def test_address_without_a_scheme_is_read_as_https():
@@ -395,7 +395,7 @@ def test_shared_corpus_floors():
     figures = bench.rates(bench.score_corpus(MANIFEST.parent, workers=2))
     share = bench.Rates.share
     # Floors a little below the measured figures (see bench/corpus.py for what each counts).
-    assert share(figures.ingested) >= 0.94
+    assert share(figures.ingested) >= 0.96
     assert share(figures.headline) >= 0.85
     assert share(figures.date) >= 0.87
     assert share(figures.authors) >= 0.78

@@ -108,7 +108,6 @@ def fields_of(problems) -> set[str]:
 @pytest.mark.parametrize(("change", "field"), [
     ({"headline": None}, "headline"),
     ({"published": None}, "datePublished"),
-    ({"publisher": None, "publisher_alternate_name": None}, "publisher"),
 ])
 def test_missing_required_field_is_a_problem_naming_field_and_article(article, minter, change, field):
     mapped, problems = problems_for(dataclasses.replace(article, **change), minter)
@@ -119,14 +118,10 @@ def test_missing_required_field_is_a_problem_naming_field_and_article(article, m
     assert problem.message
 
 
-def test_missing_url_is_a_problem_naming_url_and_the_article(article, minter):
-    # Without an address there is no host to name a publisher after either.
-    mapped, problems = problems_for(dataclasses.replace(article, url=None, identifier=None, publisher=None,
-                                                        publisher_alternate_name=None), minter)
-    assert "url" in fields_of(problems)
-    url_problem = next(problem for problem in problems if problem.field == "url")
-    assert url_problem.focus == str(mapped.article)
-    assert fields_of(problems) <= {"url", "publisher"}
+def test_address_that_is_not_a_web_address_is_a_problem_naming_url(article, minter):
+    mapped, problems = problems_for(dataclasses.replace(article, url="ftp://files.example.org/ferries"), minter)
+    assert fields_of(problems) == {"url"}
+    assert problems[0].focus == str(mapped.article)
 
 
 def test_image_without_credit_is_a_problem_naming_credit_text_and_the_image(article, minter):
@@ -201,11 +196,14 @@ def test_agency_credited_by_two_articles_is_one_iri(article, minter):
     assert agencies(first)["AFP"] != agencies(first)["Reuters"]
 
 
-def test_article_without_url_is_named_after_its_source(article, minter):
-    unaddressed = dataclasses.replace(article, url=None)
-    assert minter.article(None, "a.txt") == minter.article(None, "a.txt")
-    assert map_article(unaddressed, minter).article != map_article(dataclasses.replace(unaddressed, source="b.txt"),
-                                                                   minter).article
+def test_article_without_url_or_publisher_is_published_and_named_after_its_text(article, minter):
+    unaddressed = dataclasses.replace(article, url=None, publisher=None, publisher_alternate_name=None)
+    mapped = map_article(unaddressed, minter)
+    assert validate(mapped) == []
+    assert "/id/article/unaddressed/" in mapped.article
+    assert map_article(dataclasses.replace(unaddressed, source="elsewhere/a.txt"), minter).article == mapped.article
+    changed = dataclasses.replace(unaddressed, paragraphs=unaddressed.paragraphs[:-1])
+    assert map_article(changed, minter).article != mapped.article
 
 
 @pytest.mark.parametrize("url", [

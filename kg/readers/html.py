@@ -792,8 +792,6 @@ def _read(text: str, source: str) -> Article:
     language = _language(page.languages) or guess_language(" ".join(
         filter(None, [headline, lead, *(p.text for p in paragraphs[:30])])))
     identifier = next(iter(page.identifiers), None) or (last_segment(url) if url else None)
-    if url is None:
-        notes.append("the page gives no web address of its own")
     return Article(
         source=source,
         url=url,
