@@ -37,7 +37,8 @@ corpus_apple/1\t2\t7\t.\t-
 
 def _mention(sent, tokens, words, kind, head_pos="PROPN"):
     return {"conll_doc_key": "corpus_apple/1", "sent_id": sent, "tokens_number": tokens,
-            "tokens_str": words, "mention_type": kind, "mention_head_pos": head_pos}
+            "tokens_str": words, "mention_type": kind, "mention_head_pos": head_pos,
+            "mention_head": words.split()[-1]}
 
 
 def _meantime(tmp_path: Path):
@@ -88,6 +89,20 @@ def test_entity_scores_exact_overlap_and_names(tmp_path):
     # "its" matches a non-name gold mention: left out of precision, and not part of the gold
     assert (names.right_predicted, names.predicted, names.found_gold, names.gold) == (1, 1, 1, 2)
     assert scores[("place", "all", "exact")].precision == 0.0
+
+
+def test_head_match_takes_a_name_inside_the_gold_noun_phrase_that_covers_its_head(tmp_path):
+    doc, = _meantime(tmp_path).docs
+    text = doc.text
+    jobs = text.index("Jobs")
+
+    def person(start: int, end: int) -> bx.PRF:
+        return bx.score_entities(doc.entities, {("person", (start, end))})[("person", "all", "head")]
+
+    assert person(jobs, jobs + 4).f1 == 1.0  # the head word alone
+    assert person(jobs - 6, jobs + 4).f1 == 1.0  # the whole mention
+    assert person(jobs - 6, jobs - 1).f1 == 0.0  # "Steve" leaves the head out
+    assert person(jobs, jobs + 9).f1 == 0.0  # "Jobs said" runs past the mention
 
 
 TIMEML = """<?xml version='1.0' encoding='utf-8'?>
@@ -159,7 +174,7 @@ def test_report_runs_end_to_end(tmp_path):
     out = io.StringIO()
     bx.print_report(meantime, mt, timeline, tl, bx.SPLITS, out=out)
     report = out.getvalue()
-    assert "held-out entity F1 (exact / overlap):" in report and "person" in report
+    assert "held-out entity F1 (exact / head / overlap):" in report and "person" in report
     assert "held-out event mention F1" in report
     assert "held-out event anchoring accuracy" in report and "(n=" in report
     assert "documents/s" in report
