@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from string import Template
 
 from rdflib import RDF, RDFS, BNode, Graph, URIRef
@@ -140,19 +140,28 @@ def _select(store: Store, text: str) -> Result:
 
 
 def _incoming(store: Store, resource: URIRef, page: int) -> tuple[Incoming, list[tuple[Node, Node]]]:
-    """Which resources link to ``resource`` on ``page``, in order, and by which predicates."""
-    total = int(next(iter(_select(store, INCOMING_COUNT.substitute(resource=resource.n3())))).n)
-    incoming = Incoming(page, total)
-    if page > incoming.pages:
-        raise PageNotFound(f"there is no page {page}: {total} resources link to {resource}, on "
-                           f"{incoming.pages} page{'s' if incoming.pages > 1 else ''} of {PAGE_SIZE}")
-    if not total:
-        return incoming, []
+    """Which resources link to ``resource`` on ``page``, in order, and by which predicates.
+
+    The first page of a resource with fewer links than a page holds is all of them, so only a
+    full first page, or a later one, needs counting (most documents save a query)."""
+    total = None
+    if page > 1:
+        total = _count_incoming(store, resource)
+        incoming = Incoming(page, total)
+        if page > incoming.pages:
+            raise PageNotFound(f"there is no page {page}: {total} resources link to {resource}, on "
+                               f"{incoming.pages} page{'s' if incoming.pages > 1 else ''} of {PAGE_SIZE}")
     rows = list(_select(store, INCOMING_PAGE.substitute(resource=resource.n3(), limit=PAGE_SIZE,
                                                           offset=(page - 1) * PAGE_SIZE)))
     dated = sorted({(row.s, row.date) for row in rows}, key=lambda pair: str(pair[0]))
     dated.sort(key=lambda pair: (pair[1] is not None, str(pair[1] or "")), reverse=True)  # stable: ties keep IRI order
-    return replace(incoming, subjects=tuple(subject for subject, _ in dated)), [(row.s, row.p) for row in rows]
+    if total is None:
+        total = len(dated) if len(dated) < PAGE_SIZE else _count_incoming(store, resource)
+    return Incoming(page, total, tuple(subject for subject, _ in dated)), [(row.s, row.p) for row in rows]
+
+
+def _count_incoming(store: Store, resource: URIRef) -> int:
+    return int(next(iter(_select(store, INCOMING_COUNT.substitute(resource=resource.n3())))).n)
 
 
 def _labels(store: Store, nodes: set[URIRef]) -> list[tuple[Node, Node, Node]]:
