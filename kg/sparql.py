@@ -7,6 +7,7 @@ be served in-process, by a worker process, or by a remote SPARQL server.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -135,8 +136,12 @@ def services(text: str) -> list[str]:
     return [target.strip("<>") for target in _SERVICE.findall(code)]
 
 
+@functools.lru_cache(maxsize=512)
 def choose(accept: str, offered: tuple[str, ...]) -> str | None:
     """The offered media type the Accept header prefers (q-values honoured); None if none fits.
+
+    Remembered, as clients send the same few Accept headers again and again and parsing one
+    took a tenth of a cheap query's time in the server.
 
     The order of ``offered`` breaks ties, so ``*/*`` gets the first, the default.
     """
