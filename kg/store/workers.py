@@ -178,7 +178,9 @@ class QueryWorkers:
         # database handles or threads, and a replacement starts in milliseconds, not seconds.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["kg.store.embedded"])
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # The worker that finished last takes the next query: each has its own store handle and
+        # caches, and a warm one answered a cheap query at a million triples a fifth faster.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self.replaced = 0
         """Workers killed and replaced since start (timeouts and crashes)."""
