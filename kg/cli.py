@@ -47,11 +47,18 @@ def _record(outcomes: Iterable[Outcome], report: Path | None, done: list[Outcome
             done.append(outcome)
 
 
+NOTES_SHOWN = 20
+"""Notes printed after a run; a large batch has more, and the report lists them all."""
+
+
 def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
     counts = Counter(outcome.status for outcome in outcomes)
+    notes = [f"note {outcome.source}: {note}" for outcome in outcomes for note in outcome.notes]
+    for line in notes[:NOTES_SHOWN]:
+        print(line)
+    if len(notes) > NOTES_SHOWN:
+        print(f"... and {len(notes) - NOTES_SHOWN} more notes; --report FILE lists them all")
     for outcome in outcomes:
-        for note in outcome.notes:
-            print(f"note {outcome.source}: {note}")
         if outcome.status == "refused":
             print(f"refused {outcome.source}" + (f" ({outcome.article})" if outcome.article else ""))
             for reason in outcome.reasons:
@@ -277,7 +284,7 @@ def parser() -> argparse.ArgumentParser:
 
     def inputs_arguments(sub: argparse.ArgumentParser) -> None:
         workers_option(sub)
-        sub.add_argument("--report", type=Path, help="write one JSON line per article: file, article, status, reasons")
+        sub.add_argument("--report", type=Path, help="write one JSON line per article: file, article, status, reasons, notes")
         sub.add_argument("paths", nargs="+", metavar="PATH",
                          help="files, folders (searched recursively), glob patterns, or - for standard input")
 

@@ -102,6 +102,15 @@ def test_page_without_an_address_is_stored_under_its_text_wherever_it_is_read_fr
     assert number(store, ARTICLES, tmp_path) == 2
 
 
+def test_a_large_batch_prints_the_first_notes_and_leaves_the_rest_to_the_report(tmp_path):
+    copies(tmp_path / "in", 22)  # each copy notes the footer lines it dropped
+    report = tmp_path / "report.jsonl"
+    result = ok(run_kg("export", "-o", tmp_path / "kg.nq.gz", "--report", report, tmp_path / "in", cwd=tmp_path))
+    printed = [line for line in result.stdout.splitlines() if line.startswith("note ")]
+    assert len(printed) == 20 and "... and 2 more notes; --report FILE lists them all" in result.stdout
+    assert sum(len(json.loads(line)["notes"]) for line in report.read_text().splitlines()) == 22
+
+
 def test_report_lists_every_article_with_status_and_reasons(tmp_path):
     (tmp_path / "a.txt").write_text(HARBOUR, encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
