@@ -1,9 +1,9 @@
-"""The home page and the health check."""
+"""The home page, the site icon and the health check."""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, jsonify, redirect, render_template, url_for
 
 from kg.sparql import QueryRequest
 from server import context
@@ -31,6 +31,12 @@ def home() -> str:
         for row in json.loads(answer.body)["results"]["bindings"]
     ]
     return render_template("home.html", articles=articles)
+
+
+@blueprint.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers and crawlers ask for this address whatever the page says; send them to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @blueprint.route("/health")

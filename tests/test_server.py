@@ -437,3 +437,13 @@ def test_json_ld_document_reads_as_plain_schema_org(live_server, harbour_iri):
     nodes = data.get("@graph", [data])
     article = next(node for node in nodes if node["@id"] == harbour_iri)
     assert article["@type"] == "NewsArticle" and "headline" in article and "datePublished" in article
+
+
+def test_site_icon_is_linked_from_pages_and_found_at_the_address_browsers_guess(live_server):
+    home = get(live_server, "/", "text/html")
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', home.text)
+    assert icon, "the pages link no icon"
+    guessed = get(live_server, "/favicon.ico")
+    assert guessed.status == 301 and urllib.parse.urlsplit(guessed.headers["Location"]).path == icon.group(1)
+    served = get(live_server, icon.group(1))
+    assert served.status == 200 and served.media_type == "image/svg+xml" and b"<svg" in served.body
