@@ -15,16 +15,13 @@ rdflib's N-Triples serialization: no request text becomes query text.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from string import Template
 
 from rdflib import RDF, RDFS, BNode, Graph, URIRef
 from rdflib.namespace import SKOS
-from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.sparql import QueryRequest
 from kg.store import Store
 from kg.vocab import PREFIXES, SCHEMA
 
@@ -137,11 +134,6 @@ def describe(store: Store, resource: URIRef, page: int = 1) -> Document:
     return Document(graph, incoming, last_modified(store, resource))
 
 
-def _select(store: Store, text: str) -> Result:
-    answer = store.query(QueryRequest(text, "application/sparql-results+json"))
-    return Result.parse(io.BytesIO(answer.body), format="json")
-
-
 def _incoming(store: Store, resource: URIRef, page: int) -> tuple[Incoming, list[tuple[Node, Node]]]:
     """Which resources link to ``resource`` on ``page``, in order, and by which predicates.
 
@@ -154,17 +146,18 @@ def _incoming(store: Store, resource: URIRef, page: int) -> tuple[Incoming, list
         if page > incoming.pages:
             raise PageNotFound(f"there is no page {page}: {total} resources link to {resource}, on "
                                f"{incoming.pages} page{'s' if incoming.pages > 1 else ''} of {PAGE_SIZE}")
-    rows = list(_select(store, INCOMING_PAGE.substitute(resource=resource.n3(), limit=PAGE_SIZE,
-                                                          offset=(page - 1) * PAGE_SIZE)))
-    dated = sorted({(row.s, row.date) for row in rows}, key=lambda pair: str(pair[0]))
+    rows = store.select(INCOMING_PAGE.substitute(resource=resource.n3(), limit=PAGE_SIZE,
+                                                 offset=(page - 1) * PAGE_SIZE))
+    dated = sorted({(row["s"], row.get("date")) for row in rows}, key=lambda pair: str(pair[0]))
     dated.sort(key=lambda pair: (pair[1] is not None, str(pair[1] or "")), reverse=True)  # stable: ties keep IRI order
     if total is None:
         total = len(dated) if len(dated) < PAGE_SIZE else _count_incoming(store, resource)
-    return Incoming(page, total, tuple(subject for subject, _ in dated)), [(row.s, row.p) for row in rows]
+    return Incoming(page, total, tuple(subject for subject, _ in dated)), [(row["s"], row["p"]) for row in rows]
 
 
 def _count_incoming(store: Store, resource: URIRef) -> int:
-    return int(next(iter(_select(store, INCOMING_COUNT.substitute(resource=resource.n3())))).n)
+    (row,) = store.select(INCOMING_COUNT.substitute(resource=resource.n3()))
+    return int(row["n"])
 
 
 def _labels(store: Store, nodes: set[URIRef]) -> list[tuple[Node, Node, Node]]:
@@ -173,16 +166,16 @@ def _labels(store: Store, nodes: set[URIRef]) -> list[tuple[Node, Node, Node]]:
         return []
     text = LABELS_OF.substitute(nodes=" ".join(sorted(node.n3() for node in nodes)),
                                 properties=", ".join(term.n3() for term in (RDF.type, *LABELS)))
-    return [(row.node, row.property, row.value) for row in _select(store, text)]
+    return [(row["node"], row["property"], row["value"]) for row in store.select(text)]
 
 
 def last_modified(store: Store, resource: URIRef) -> dt.datetime | None:
     """When what the store says about ``resource`` last changed, as far as the articles' dates tell
     (see :data:`LAST_MODIFIED`): a date without a time counts from its midnight, UTC."""
-    row = next(iter(_select(store, LAST_MODIFIED.substitute(resource=resource.n3()))), None)
-    if row is None or row.modified is None:
+    (row,) = store.select(LAST_MODIFIED.substitute(resource=resource.n3()))
+    if "modified" not in row:
         return None
-    lexical = str(row.modified)
+    lexical = str(row["modified"])
     try:
         moment = dt.datetime.fromisoformat(lexical if "T" in lexical else lexical[:10])
     except ValueError:

@@ -8,7 +8,6 @@ description can be linked to piece by piece and two descriptions of the same dat
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 
@@ -17,8 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS, VOID
 
 from kg.config import Settings
 from kg.dumps import FILE_NAMES, MEDIA_TYPES, DumpInfo
-from kg.sparql import QueryRequest
-from kg.store import DumpFormat, Store
+from kg.store import DumpFormat, Store, select_text
 from kg.vocab import GAF, KG, PREFIXES, SCHEMA, SEM
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -68,15 +66,8 @@ ORDER BY DESC(?date) ?article LIMIT {EXAMPLE_RESOURCES}"""
 _FRAGMENT_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
-def _select(store: Store, text: str) -> list[dict[str, str]]:
-    """The rows of a SELECT query, each variable's value as a string."""
-    answer = store.query(QueryRequest(text, "application/sparql-results+json"))
-    return [{name: value["value"] for name, value in row.items()}
-            for row in json.loads(answer.body)["results"]["bindings"]]
-
-
 def _count(store: Store, text: str) -> int:
-    return int(_select(store, text)[0]["n"])
+    return int(select_text(store, text)[0]["n"])
 
 
 def _integer(value: int) -> Literal:
@@ -127,7 +118,7 @@ def describe_dataset(store: Store, settings: Settings) -> Graph:
     _add_statistics(graph, dataset, store, base)
     for target in LINK_TARGETS:
         _add_linkset(graph, dataset, store, target)
-    for row in _select(store, _EXAMPLES):
+    for row in select_text(store, _EXAMPLES):
         add((dataset, VOID.exampleResource, URIRef(row["article"])))
     return graph
 
@@ -172,14 +163,14 @@ def describe_dumps(settings: Settings, dumps: list[DumpInfo]) -> Graph:
 
 
 def _add_statistics(graph: Graph, dataset: URIRef, store: Store, base: str) -> None:
-    totals = _select(store, _TOTALS)[0]
+    totals = select_text(store, _TOTALS)[0]
     graph.add((dataset, VOID.triples, _integer(int(totals["triples"]))))
     graph.add((dataset, VOID.distinctSubjects, _integer(int(totals["subjects"]))))
     graph.add((dataset, VOID.properties, _integer(int(totals["properties"]))))
     graph.add((dataset, VOID.distinctObjects, _integer(int(totals["objects"]))))
     graph.add((dataset, VOID.entities, _integer(_count(store, _ENTITIES.format(space=Literal(base + "id/").n3())))))
     used: set[str] = set()
-    classes = _select(store, _CLASSES)
+    classes = select_text(store, _CLASSES)
     graph.add((dataset, VOID.classes, _integer(len(classes))))
     for row in classes:
         term = URIRef(row["class"])
@@ -188,7 +179,7 @@ def _add_statistics(graph: Graph, dataset: URIRef, store: Store, base: str) -> N
         graph.add((partition, VOID["class"], term))
         graph.add((partition, VOID.entities, _integer(int(row["n"]))))
         used.add(str(term))
-    for row in _select(store, _PROPERTIES):
+    for row in select_text(store, _PROPERTIES):
         term = URIRef(row["property"])
         partition = _part(graph, dataset, "property", term)
         graph.add((dataset, VOID.propertyPartition, partition))

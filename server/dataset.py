@@ -8,7 +8,6 @@ an extension (``/dataset.ttl``).
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 import xml.etree.ElementTree as ET
@@ -25,7 +24,8 @@ from werkzeug.urls import iri_to_uri
 from kg.dumps import FILE_NAMES, ready_dump
 from kg.ontology import ontology_graph
 from kg import validation
-from kg.sparql import QueryRequest, choose
+from kg.sparql import choose
+from kg.store import select_text
 from kg.validation import SH
 from kg.vocab import KG, SCHEMA, SEM
 from kg.void import IANA_MEDIA_TYPES, describe_dataset, describe_dumps
@@ -332,9 +332,7 @@ def _count_documents() -> int:
 
 
 def _select(text: str) -> list[dict[str, str]]:
-    answer = context.store().query(QueryRequest(_PREFIXES + text, "application/sparql-results+json"))
-    return [{name: value["value"] for name, value in row.items()}
-            for row in json.loads(answer.body)["results"]["bindings"]]
+    return select_text(context.store(), _PREFIXES + text)
 
 
 def _w3c_datetime(value: str) -> str:

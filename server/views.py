@@ -14,7 +14,6 @@ articles, events and quotations show the resources on the document's page of inc
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +25,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.describe import PAGE_SIZE, Document, Incoming
-from kg.sparql import QueryRequest
-from kg.store import Store
+from kg.store import Store, select_text
 from kg.vocab import GAF, KG, SCHEMA, SEM
 from server.html import ResourceView, external_href, href, label, resource_view
 
@@ -285,13 +283,9 @@ class _Context:
         in the template stands for the resources on the document's page of incoming links."""
         subjects = " ".join(node.n3() for node in self.incoming.subjects if isinstance(node, URIRef))
         text = template.substitute(resource=(resource or self.subject).n3(), limit=_LIST_LIMIT, subjects=subjects)
-        return _rows(self.store, text)
+        return select_text(self.store, text)
 
 
-def _rows(store: Store, text: str) -> list[dict[str, str]]:
-    answer = store.query(QueryRequest(text, "application/sparql-results+json"))
-    return [{name: value["value"] for name, value in row.items()}
-            for row in json.loads(answer.body)["results"]["bindings"]]
 
 
 def _link_target(iri: str, base: str) -> str | None:
@@ -546,7 +540,7 @@ def pager(store: Store, incoming: Incoming, subject: URIRef, page_href: Callable
     """The pager of ``subject``'s page; ``page_href`` gives the address of a page by its number."""
     counts: dict[str, int] = {}
     if incoming.total:
-        counts = {row["kind"]: int(row["n"]) for row in _rows(store, LINKS_BY_KIND.substitute(resource=subject.n3()))}
+        counts = {row["kind"]: int(row["n"]) for row in select_text(store, LINKS_BY_KIND.substitute(resource=subject.n3()))}
     return Pager(
         incoming=incoming,
         counts=[f"{counts[str(kind)]} {one if counts[str(kind)] == 1 else many}"

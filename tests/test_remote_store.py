@@ -17,14 +17,14 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import HARBOUR, HARBOUR_HEADLINE, free_port, run_kg, serve
 from kg.config import Settings
 from kg.pipeline import Piped, Preparer, store_all
 from kg.sparql import NotAcceptable, QueryRequest, QuerySyntaxError, UpdateRequest
-from kg.store import StoreError, open_store
+from kg.store import StoreError, open_store, select_text
 from kg.store.remote import VERSION_GRAPH, RemoteStore
 from kg.store.workers import QueryFailed, QueryTimeout
 from kg.vocab import SCHEMA
@@ -160,6 +160,19 @@ def test_triples_are_distinct_across_graphs_and_honour_limit(filled):
 
 SELECT_HEADLINES = "SELECT ?a ?h WHERE { ?a <http://example.test/headline> ?h } ORDER BY ?h"
 CONSTRUCT_FIRST = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://example.test/graph/one> { ?s ?p ?o } }"
+
+
+def test_store_select_gives_terms_as_stored_and_leaves_unbound_variables_out(store):
+    stamp = Literal("2021-03-18T09:45:00Z", datatype=XSD.dateTime, normalize=False)  # rdflib's own: +00:00
+    store.replace_graph(G1, graph_of((EX.a, EX.headline, Literal("Rivers rise", lang="en")),
+                                     (EX.a, EX.published, stamp), (EX.a, EX.views, Literal(42))))
+    rows = store.select("SELECT ?p ?o ?missing WHERE { <http://example.test/a> ?p ?o } ORDER BY ?p")
+    assert rows == [{"p": EX.headline, "o": Literal("Rivers rise", lang="en")},
+                    {"p": EX.published, "o": stamp}, {"p": EX.views, "o": Literal(42)}]
+    assert str(rows[1]["o"]) == "2021-03-18T09:45:00Z"
+    assert select_text(store, "SELECT ?o WHERE { ?s <http://example.test/views> ?o }") == [{"o": "42"}]
+    with pytest.raises(QuerySyntaxError):
+        store.select("SELECT ?s WHERE { ?s")
 
 
 def test_select_answers_json_by_default(filled):

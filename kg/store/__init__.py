@@ -51,6 +51,10 @@ class Store(Protocol):
     def query(self, request: QueryRequest) -> QueryAnswer:
         """Run a SPARQL query over the union of all graphs, answered in a format the request accepts."""
 
+    def select(self, text: str) -> list[dict[str, Node]]:
+        """The solutions of the SELECT query ``text`` over the union of all graphs, for the
+        project's own queries: each bound variable's value as an rdflib term."""
+
     def count(self) -> int:
         """Distinct triples in the union of all graphs."""
 
@@ -64,6 +68,12 @@ class Store(Protocol):
         """Write all the data, streaming: Turtle (the union) or N-Quads (with the named graphs)."""
 
     def close(self) -> None: ...
+
+
+def select_text(store: Store, text: str) -> list[dict[str, str]]:
+    """The solutions of a SELECT query with each value as its text (an IRI, a literal's lexical
+    form), for pages and descriptions that show them."""
+    return [{name: str(value) for name, value in row.items()} for row in store.select(text)]
 
 
 def open_store(path: Path, *, read_only: bool = False) -> Store:

@@ -77,6 +77,17 @@ _GRAPH_FORM = re.compile(r"(?:\s|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>
                          re.IGNORECASE)
 
 
+def _json_term(value: dict[str, str]) -> Node:
+    """A value of a SPARQL JSON solution; a literal keeps the lexical form the server sent."""
+    if value["type"] == "uri":
+        return URIRef(value["value"])
+    if value["type"] == "bnode":
+        return BNode(value["value"])
+    language = value.get("xml:lang")
+    datatype = None if language or "datatype" not in value else URIRef(value["datatype"])
+    return Literal(value["value"], lang=language, datatype=datatype, normalize=False)
+
+
 class RemoteStore:
     """A :class:`~kg.store.Store` and :class:`~kg.sparql.QueryRunner` on a SPARQL 1.1 server."""
 
@@ -133,6 +144,11 @@ class RemoteStore:
         if too_large := check_size(answer, self.max_answer_bytes, self.max_answer_rows):
             raise QueryFailed(too_large)
         return answer
+
+    def select(self, text: str) -> list[dict[str, Node]]:
+        answer = self.query(QueryRequest(text, "application/sparql-results+json"))
+        return [{name: _json_term(value) for name, value in row.items()}
+                for row in json.loads(answer.body)["results"]["bindings"]]
 
     def stream(self, request: QueryRequest, timeout: float | None = None) -> QueryAnswer:
         """The answer of :meth:`query`, whole: it is read from the server before the client gets
