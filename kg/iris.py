@@ -51,12 +51,14 @@ class Minter:
             key = f"{host or 'unknown'}/{_digest(url)}"
         return key
 
-    def article(self, url: str | None, content: str) -> URIRef:
-        """The article at ``url``. An article without one is named after its ``content`` (what it
-        says): a saved page then is the same article whichever folder it is read from, and a
-        changed copy of it is another article, as nothing else tells the two apart."""
-        if url:
-            return self._iri("id", "article", self.article_key(url))
+    def article(self, url: str) -> URIRef:
+        """The article at ``url``."""
+        return self._iri("id", "article", self.article_key(url))
+
+    def unaddressed_article(self, content: str) -> URIRef:
+        """An article that names no address, after its ``content`` (what it says): a saved page
+        then is the same article whichever folder it is read from, and a changed copy of it is
+        another article, as nothing else tells the two apart."""
         return self._iri("id", "article", "unaddressed", _digest(content))
 
     def article_by_headline(self, headline: str) -> URIRef:
@@ -70,7 +72,7 @@ class Minter:
         if name.startswith(self.base + "id/article/"):
             return self.graph(URIRef(name))
         if name.startswith(("http://", "https://")):
-            return self.graph(self.article(name, ""))
+            return self.graph(self.article(name))
         return None
 
     def graph(self, article: URIRef) -> URIRef:

@@ -48,8 +48,8 @@ def _date(value: dt.date | dt.datetime) -> Literal:
 def map_article(article: Article, minter: Minter, annotations: Annotations | None = None) -> ArticleGraph:
     """Describe ``article`` (and what the annotate stage found in it) in RDF; what the article
     lacks is left out, for the validator to judge."""
-    iri = minter.article(article.url, "\n".join(map(str, (article.headline, article.published, article.lead,
-                                                          article.body))))
+    iri = minter.article(article.url) if article.url else minter.unaddressed_article(
+        "\n".join(map(str, (article.headline, article.published, article.lead, article.body))))
     name = minter.graph(iri)
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -123,7 +123,7 @@ def map_article(article: Article, minter: Minter, annotations: Annotations | Non
         add_text(node, SCHEMA.caption, caption)
 
     for link in article.related:
-        cited = minter.article(link.url, "") if link.url else minter.article_by_headline(link.title)
+        cited = minter.article(link.url) if link.url else minter.article_by_headline(link.title)
         graph.add((iri, SCHEMA.citation, cited))
         graph.add((cited, RDF.type, SCHEMA.NewsArticle))
         add_text(cited, SCHEMA.headline, link.title)

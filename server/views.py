@@ -286,8 +286,6 @@ class _Context:
         return select_text(self.store, text)
 
 
-
-
 def _link_target(iri: str, base: str) -> str | None:
     return href(iri, base) if iri.startswith(base) else external_href(iri)
 
@@ -540,7 +538,8 @@ def pager(store: Store, incoming: Incoming, subject: URIRef, page_href: Callable
     """The pager of ``subject``'s page; ``page_href`` gives the address of a page by its number."""
     counts: dict[str, int] = {}
     if incoming.total:
-        counts = {row["kind"]: int(row["n"]) for row in select_text(store, LINKS_BY_KIND.substitute(resource=subject.n3()))}
+        rows = select_text(store, LINKS_BY_KIND.substitute(resource=subject.n3()))
+        counts = {row["kind"]: int(row["n"]) for row in rows}
     return Pager(
         incoming=incoming,
         counts=[f"{counts[str(kind)]} {one if counts[str(kind)] == 1 else many}"

@@ -55,7 +55,7 @@ class Crowd:
 
 
 def _article(data: Dataset, number: int, published: str) -> tuple[URIRef, Graph]:
-    article = MINTER.article(f"https://news.example.org/crowd/story-{number}", "")
+    article = MINTER.article(f"https://news.example.org/crowd/story-{number}")
     graph = data.graph(MINTER.graph(article))
     graph.add((graph.identifier, RDF.type, KG.ArticleGraph))
     graph.add((graph.identifier, KG.article, article))
@@ -337,7 +337,7 @@ def test_ingesting_a_newer_article_changes_etag_and_last_modified(tmp_path):
         ok(run_kg("ingest", "--store", store, record, cwd=tmp_path, timeout=120))
 
         after = get(url)
-        newer = MINTER.article(NEWER_RECORD["uri"], "")
+        newer = MINTER.article(NEWER_RECORD["uri"])
         assert newer in incoming(Graph().parse(data=after.text, format="turtle"), PERSON)
         assert after.headers["Last-Modified"] == "Thu, 02 May 2024 10:30:00 GMT"
         assert after.headers["ETag"] != before.headers["ETag"]

@@ -216,6 +216,6 @@ def test_article_without_url_or_publisher_is_published_and_named_after_its_text(
 def test_minted_article_iri_is_found_again_from_its_decoded_request_path(minter, url):
     # A web server hands the handler the decoded path of a request for the IRI; the minter must
     # name the same resource from it, or the IRI cannot be dereferenced.
-    iri = minter.article(url, "")
+    iri = minter.article(url)
     request_path = urllib.parse.unquote(urllib.parse.urlsplit(str(iri)).path)
     assert minter.resource(request_path.removeprefix("/id/")) == iri
