@@ -117,7 +117,7 @@ def test_writes_to_the_default_graph_are_kept_in_a_named_graph_of_their_own(serv
     assert _update(server, f"INSERT DATA {{ <{EX}a> <{EX}p> 'loose' }}")[0] == 204
     rows = _select(server, "SELECT ?g WHERE { GRAPH ?g { ?s ?p 'loose' } }")
     assert len(rows) == 1 and rows[0]["g"].endswith("/graph/default")
-    assert _update(server, f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(?o = 'loose') }}")[0] == 204
+    assert _update(server, "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o = 'loose') }")[0] == 204
     assert _count_default(server) == 0
 
 

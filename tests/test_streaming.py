@@ -5,7 +5,6 @@ import http.client
 import json
 import time
 import urllib.parse
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
