@@ -105,7 +105,9 @@ class Sample:
     """Parameters drawn from the data, ``count`` of each."""
 
     resources: list[URIRef]
-    """Articles, people, places and events in turn: to look up and to dereference."""
+    """Articles, people, places and events in turn: to look up."""
+    documents: list[URIRef]
+    """Articles, people, places and events in turn, ``count`` of each: to dereference."""
     people: list[URIRef]
     meeting_people: list[URIRef]
     places: list[URIRef]
@@ -139,8 +141,10 @@ def draw(select: Select, count: int, seed: int) -> Sample:
     meeting_people = _met_through_others(ask(MEETINGS))
     if not meeting_people:
         raise ValueError("the data has no person who met someone who met a third person, for co_actors")
+    in_turn = [kinds[number % len(kinds)][number // len(kinds)] for number in range(len(kinds) * count)]
     return Sample(
-        resources=[kinds[number % len(kinds)][number // len(kinds)] for number in range(count)],
+        resources=in_turn[:count],
+        documents=in_turn,
         people=people,
         meeting_people=[URIRef(person) for person in
                         rng.choices(list(meeting_people), weights=list(meeting_people.values()), k=count)],

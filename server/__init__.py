@@ -14,6 +14,11 @@ from kg.config import Settings
 from kg.iris import Minter
 from kg.sparql import QueryRunner
 from kg.store import Store, writing
+from server.documents import DocumentCache
+
+
+DOCUMENT_CACHE_BYTES = 64 * 2**20
+"""What the documents kept between changes of the data may take (see :mod:`server.documents`)."""
 
 
 def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
@@ -22,7 +27,8 @@ def create_app(settings: Settings, store: Store, queries: QueryRunner) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions["kg"] = {"settings": settings, "store": store, "queries": queries,
-                            "writer": writing(settings), "minter": Minter(settings.base)}
+                            "writer": writing(settings), "minter": Minter(settings.base),
+                            "documents": DocumentCache(DOCUMENT_CACHE_BYTES)}
     _log_requests(app)
 
     from server import dataset, dumps, linked_data, maintenance, pages, query_page, sparql

@@ -1,4 +1,4 @@
-"""What the handlers share: the settings, the store and the IRI minter of the running app."""
+"""What the handlers share: the settings, the store, the IRI minter and the kept documents of the running app."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
@@ -9,6 +9,7 @@ from kg.config import Settings
 from kg.iris import Minter
 from kg.sparql import QueryRunner
 from kg.store import Store
+from server.documents import DocumentCache
 
 
 def settings() -> Settings:
@@ -25,6 +26,10 @@ def queries() -> QueryRunner:
 
 def minter() -> Minter:
     return current_app.extensions["kg"]["minter"]
+
+
+def documents() -> DocumentCache:
+    return current_app.extensions["kg"]["documents"]
 
 
 def writing() -> AbstractContextManager[Store]:

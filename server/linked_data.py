@@ -11,7 +11,8 @@ to it has ``hydra:totalItems`` and this page's ``hydra:member``s, and, when ther
 one page, a ``hydra:view`` (a ``hydra:PartialCollectionView``) with ``hydra:first``,
 ``hydra:previous``, ``hydra:next`` and ``hydra:last``; the ``Link`` header says ``next`` and
 ``prev`` too. Documents carry an ETag and, when articles date them, ``Last-Modified``, and
-answer revalidation (``If-None-Match`` first, else ``If-Modified-Since``) with 304.
+answer revalidation (``If-None-Match`` first, else ``If-Modified-Since``) with 304. Each
+representation is kept as sent until the data changes (:mod:`server.documents`).
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from kg.store.embedded import to_oxigraph
 from kg.store.workers import QueryBusy, QueryTimeout
 from kg.vocab import PREFIXES, SCHEMA
 from server import context
+from server.documents import SentDocument
 from server.views import page_view, pager
 
 blueprint = Blueprint("linked_data", __name__)
@@ -71,6 +73,22 @@ def document(key: str) -> Response:
                 status=406, mimetype="text/plain")
             response.headers["Vary"] = "Accept"
             return response
+    version, kept = context.store().version(), (key, page, media_type)
+    sent = context.documents().get(version, kept)
+    if sent is None:
+        sent = _put_together(resource_iri, key, stem, page, media_type)
+        context.documents().put(version, kept, sent)
+    response = Response(sent.body, content_type=sent.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = sent.link
+    response.add_etag()  # a crawler revalidating an unchanged document gets 304 and no body
+    if sent.modified is not None:  # never later than now (RFC 9110, 8.8.2.1)
+        response.last_modified = min(sent.modified, dt.datetime.now(dt.UTC))
+    return response.make_conditional(request)
+
+
+def _put_together(resource_iri: URIRef, key: str, stem: str, page: int, media_type: str) -> SentDocument:
+    """The document of ``resource_iri`` as it is sent: its ``page`` of incoming links, in ``media_type``."""
     try:
         found_document = describe(context.store(), resource_iri, page)
         _state_paging(found_document, resource_iri)
@@ -82,12 +100,8 @@ def document(key: str) -> Response:
     except QueryBusy as error:
         abort(Response(f"the server is busy: {error}\n", status=503, mimetype="text/plain",
                        headers={"Retry-After": str(max(1, round(context.settings().query_wait)))}))
-    response.headers["Vary"] = "Accept"
-    response.headers["Link"] = _link_header(key, stem, found_document.incoming)
-    response.add_etag()  # a crawler revalidating an unchanged document gets 304 and no body
-    if found_document.modified is not None:  # never later than now (RFC 9110, 8.8.2.1)
-        response.last_modified = min(found_document.modified, dt.datetime.now(dt.UTC))
-    return response.make_conditional(request)
+    return SentDocument(response.get_data(), response.content_type,
+                        _link_header(key, stem, found_document.incoming), found_document.modified)
 
 
 def _page_number() -> int:

@@ -41,4 +41,5 @@ def favicon() -> Response:
 
 @blueprint.route("/health")
 def health() -> Response:
-    return jsonify(status="ok", store_version=context.store().version(), query_workers=context.queries().status())
+    return jsonify(status="ok", store_version=context.store().version(), query_workers=context.queries().status(),
+                   documents=context.documents().status())

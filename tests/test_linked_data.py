@@ -235,6 +235,23 @@ def test_extension_keeps_its_format_along_the_next_links(crowd):
     assert json.loads(following.text)
 
 
+def test_a_document_asked_for_again_is_the_one_kept_and_each_format_is_kept_apart(crowd):
+    server, _ = crowd
+
+    def kept() -> dict[str, int]:
+        return json.loads(get(server + "/health", accept="application/json").text)["documents"]
+
+    url = document_url(server, PLACE) + "?page=2"  # in N-Triples and RDF/XML, which no other test asks for
+    before = kept()
+    first, again = get(url, accept="application/n-triples"), get(url, accept="application/n-triples")
+    other_format = get(url, accept="application/rdf+xml")
+    after = kept()
+    assert first.status == again.status == other_format.status == 200
+    assert again.text == first.text and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Link"] == first.headers["Link"] and "<rdf:RDF" in other_format.text
+    assert (after["misses"] - before["misses"], after["hits"] - before["hits"]) == (2, 1)
+
+
 def test_document_with_few_links_has_no_pages(crowd):
     server, expected = crowd
     article = next(iter(expected.person_links))
