@@ -452,7 +452,8 @@ def main() -> None:
     oxigraph_version = subprocess.run([command("oxigraph"), "--version"], capture_output=True, text=True).stdout
     print(f"{os.cpu_count()} cores; {oxigraph_version.strip()}, rdflib-endpoint {metadata.version('rdflib-endpoint')}; "
           f"mix of {args.per_kind} queries per kind asked {args.rounds} times per run ({RDFLIB}: {RDFLIB_ROUNDS}); "
-          f"kg serve with its default settings")
+          f"kg serve with its default settings"
+          + (f" but a time limit of {args.query_timeout:g} s per query" if args.query_timeout else ""))
     started = time.perf_counter()
     kg = functools.partial(ours, query_timeout=args.query_timeout)
     sizes = {args.triples: [kg, oxigraph]}
