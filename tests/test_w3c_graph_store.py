@@ -2,17 +2,13 @@
 manifests' /gsp requests go to /store with the maintainers' token, each record on an empty store."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import serve
-from kg.store import open_store
 from w3c import MISSING, SPARQL11
 from w3c.expected_failures import marks
 from w3c.manifest import HttpTest, http_tests
 from w3c.report import SUITE
-from w3c.suites import GRAPH_STORE, TOKEN, run_http_record
+from w3c.suites import GRAPH_STORE, empty_server, run_http_record
 
 TESTS = http_tests(GRAPH_STORE) if SPARQL11.is_dir() else []
 PARAMS = [pytest.param(test, id=test.id, marks=marks(test.iri)) for test in TESTS] or [
@@ -22,9 +18,7 @@ PARAMS = [pytest.param(test, id=test.id, marks=marks(test.iri)) for test in TEST
 @pytest.fixture(scope="module")
 def graph_store_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     """``kg serve`` with the graph store open to the token, on an empty store."""
-    root: Path = tmp_path_factory.mktemp("w3c-graph-store")
-    open_store(root / "store").close()  # kg serve serves only a store that exists
-    with serve(root / "store", root, env={"KG_UPDATE_TOKEN": TOKEN}) as url:
+    with empty_server(tmp_path_factory.mktemp("w3c-graph-store")) as url:
         yield url
 
 

@@ -2,17 +2,13 @@
 without a query returns RDF that names the endpoint and uses the vocabulary as specified."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import serve
-from kg.store import open_store
 from w3c import MISSING, SPARQL11
 from w3c.expected_failures import marks
 from w3c.manifest import entry_names
 from w3c.report import SUITE
-from w3c.suites import SERVICE_DESCRIPTION, TOKEN, run_service_description_test
+from w3c.suites import SERVICE_DESCRIPTION, empty_server, run_service_description_test
 
 ENTRIES = entry_names(SERVICE_DESCRIPTION) if SPARQL11.is_dir() else []
 PARAMS = [pytest.param(test_id, id=test_id, marks=marks(iri)) for iri, test_id, _ in ENTRIES] or [
@@ -22,9 +18,7 @@ PARAMS = [pytest.param(test_id, id=test_id, marks=marks(iri)) for iri, test_id, 
 @pytest.fixture(scope="module")
 def described_server(tmp_path_factory: pytest.TempPathFactory) -> str:
     """``kg serve`` with updates open, so that its description names both services."""
-    root: Path = tmp_path_factory.mktemp("w3c-service-description")
-    open_store(root / "store").close()  # kg serve serves only a store that exists
-    with serve(root / "store", root, env={"KG_UPDATE_TOKEN": TOKEN}) as url:
+    with empty_server(tmp_path_factory.mktemp("w3c-service-description")) as url:
         yield url
 
 

@@ -14,13 +14,14 @@ clean dataset (``DROP ALL``, then its ut:graphData graphs put back through the g
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -29,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, Namespace, URIRef
 from werkzeug.http import parse_options_header
 
+from conftest import serve
 from kg.store import open_store
 from w3c import SPARQL11
 from w3c.manifest import HttpTest, QueryTest, Request, path_of
@@ -51,6 +53,16 @@ NOT_RUN = {
 
 TOKEN = "w3c-suite-token"
 """The maintainers' token of the servers the protocol and graph store suites run against."""
+
+
+@contextlib.contextmanager
+def empty_server(root: Path) -> Iterator[str]:
+    """``kg serve`` on an empty store in ``root``, with updates open to :data:`TOKEN`."""
+    open_store(root / "store").close()  # kg serve serves only a store that exists
+    with serve(root / "store", root, env={"KG_UPDATE_TOKEN": TOKEN}) as url:
+        yield url
+
+
 EMPTY_GRAPH = "urn:x-w3c-suite:empty"
 """A graph nothing is loaded into: the default graph of tests that have no qt:data."""
 
