@@ -26,7 +26,7 @@ from kg.ontology import ontology_graph
 from kg import validation
 from kg.sparql import choose
 from kg.store import select_text
-from kg.validation import SH
+from kg.validation import SH, TARGETS
 from kg.vocab import KG, SCHEMA, SEM
 from kg.void import IANA_MEDIA_TYPES, describe_dataset, describe_dumps
 from server import context
@@ -262,12 +262,11 @@ def ontology_page(graph: Graph) -> Page:
 
 
 def shapes_page(graph: Graph) -> Page:
-    targets = (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.targetSubjectsOf)
     node_shapes = sorted(subject for subject in graph.subjects(RDF.type, SH.NodeShape) if isinstance(subject, URIRef))
     described = [
         (_link(graph, shape),
          Cell(", ".join(f"{_name(graph, kind)} {_name(graph, target)}"
-                        for kind in targets for target in graph.objects(shape, kind))),
+                        for kind in TARGETS for target in graph.objects(shape, kind))),
          _text(graph, shape, RDFS.comment))
         for shape in node_shapes
     ]

@@ -15,8 +15,9 @@ from kg.article import Article, Image
 from kg.iris import Minter
 from kg.mapping import map_article
 from kg.readers import read_bytes
+from kg import validation
 from kg.validation import validate
-from kg.vocab import KG, SCHEMA
+from kg.vocab import KG, SCHEMA, SEM
 
 BASE = "http://kg.example.test/"
 XSD_DATE = rdflib.namespace.XSD.date
@@ -155,6 +156,35 @@ def test_related_article_without_headline_is_a_problem(article, minter):
     problems = validate(mapped)
     assert fields_of(problems) == {"headline"}
     assert problems[0].focus == str(cited)
+
+
+def test_shapes_as_checked_refuse_exactly_what_the_shape_files_refuse(article, minter):
+    # Validation runs the shapes with each nested property shape made a targeted shape of its
+    # own, for speed; a graph breaking rules of every node shape must get the same results.
+    import pyshacl
+
+    mapped = map_article(article, minter)
+    graph = mapped.graph
+    graph.remove((mapped.article, SCHEMA.headline, None))
+    graph.add((mapped.article, SCHEMA.datePublished, Literal("2020-10-03", datatype=XSD_DATE)))
+    (cited,) = graph.objects(mapped.article, SCHEMA.citation)
+    graph.remove((cited, SCHEMA.headline, None))
+    event = URIRef(f"{mapped.article}#event-1")
+    graph.add((event, RDF.type, SEM.Event))
+    graph.add((event, SEM.hasTimeStamp, Literal("2020-10-01T08:00:00", datatype=XSD_DATETIME)))
+    actor = Literal("the river authority")
+    graph.add((event, SEM.hasActor, actor))
+
+    def results(shapes):
+        conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
+        return {(report.value(r, validation.SH.focusNode), report.value(r, validation.SH.resultPath),
+                 report.value(r, validation.SH.resultMessage))
+                for r in report.subjects(RDF.type, validation.SH.ValidationResult)}
+
+    written = results(validation.shapes())
+    assert {focus for focus, _, _ in written} == {mapped.article, cited, event, actor}
+    assert len(written) >= 8
+    assert results(validation._checked_shapes()) == written
 
 
 # --- IRIs ----------------------------------------------------------------------------------------
