@@ -26,18 +26,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from rdflib import Literal
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kg.config import load  # noqa: E402
 from kg.mapping import map_article  # noqa: E402
-from kg.pipeline import Preparer, content_digest  # noqa: E402
+from kg.pipeline import Preparer, publishable  # noqa: E402
 from kg.readers import read_path  # noqa: E402
 from kg.store import open_store  # noqa: E402
 from kg.validation import validate  # noqa: E402
-from kg.vocab import KG  # noqa: E402
 
 STAGES = ["read", "annotate", "map", "validate", "digest", "store"]
 
@@ -96,10 +94,10 @@ def stage_times(paths: list[Path], store_dir: Path) -> Clocks:
             clocks.lap("map")
             problems = validate(mapped)
             clocks.lap("validate")
-            mapped.graph.add((mapped.name, KG.contentDigest, Literal(content_digest(mapped.graph))))
+            triples = publishable(mapped)
             clocks.lap("digest")
             if not problems:
-                store.replace_graph(mapped.name, mapped.graph)
+                store.replace_graph(triples.name, triples.ntriples)
             clocks.lap("store")
     finally:
         store.close()

@@ -19,8 +19,9 @@ from kg.iris import Minter
 from kg.store import StoreError, configured_store
 
 if TYPE_CHECKING:  # the pipeline loads the NLP library: only the commands that run it import it
-    from kg.mapping import ArticleGraph
-    from kg.pipeline import Input, Outcome
+    from rdflib import URIRef
+
+    from kg.pipeline import ArticleTriples, Input, Outcome
 
 log = logging.getLogger("kg")
 T = TypeVar("T")
@@ -68,7 +69,7 @@ def _summary(outcomes: Sequence[Outcome], statuses: Sequence[str]) -> int:
 
 
 def _preparing(items: Sequence[Input], args: argparse.Namespace, settings: config.Settings
-               ) -> contextlib.AbstractContextManager[Iterable[tuple[Outcome, ArticleGraph | None]]]:
+               ) -> contextlib.AbstractContextManager[Iterable[tuple[Outcome, ArticleTriples | None]]]:
     """The inputs read, annotated, mapped and validated by this machine's processes, or by a Dask
     cluster with ``--cluster``."""
     if args.cluster:
@@ -117,11 +118,11 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
     import pyoxigraph as ox
 
     from kg.pipeline import inputs, ontology_record, prepare_all
-    from kg.store.embedded import to_oxigraph
 
-    def quads(graph, name) -> Iterable[ox.Quad]:
-        target = to_oxigraph(name)
-        return (ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph)
+    def write(ntriples: str, name: URIRef) -> None:
+        target = ox.NamedNode(str(name))
+        ox.serialize((ox.Quad(t.subject, t.predicate, t.object, target)
+                      for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)), output, ox.RdfFormat.N_QUADS)
 
     items = list(inputs(args.paths, sys.stdin.buffer))
     prepared = prepare_all(items, settings.base, settings.nlp_model, args.workers)
@@ -129,13 +130,12 @@ def cmd_export(args: argparse.Namespace, settings: config.Settings) -> int:
     opener = gzip.open if args.output.suffix == ".gz" else open
     with opener(args.output, "wb") as output:
         minter = Minter(settings.base)
-        ox.serialize(quads(ontology_record(minter.ontology_graph), minter.ontology_graph), output,
-                     ox.RdfFormat.N_QUADS)
+        write(ontology_record(minter.ontology_graph).serialize(format="nt"), minter.ontology_graph)
 
         def written():
-            for outcome, mapped in prepared:
-                if mapped is not None:
-                    ox.serialize(quads(mapped.graph, mapped.name), output, ox.RdfFormat.N_QUADS)
+            for outcome, triples in prepared:
+                if triples is not None:
+                    write(triples.ntriples, triples.name)
                 yield outcome
 
         _record(_progress(written(), len(items), "export"), args.report, outcomes)

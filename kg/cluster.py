@@ -35,17 +35,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from distributed import Client, Future, LocalCluster
-from rdflib import Graph, URIRef
+from rdflib import Literal, URIRef
 
 from kg.config import Settings
-from kg.mapping import ArticleGraph
-from kg.pipeline import Input, Outcome, Piped, Preparer
-from kg.store.embedded import from_oxigraph, to_oxigraph
+from kg.pipeline import ArticleTriples, Input, Outcome, Piped, Preparer
+from kg.vocab import KG, SCHEMA
 
 LOCAL = "local"
 """The ``--cluster`` address that starts a cluster on this machine."""
 
-Prepared = tuple[Outcome, ArticleGraph | None]
+Prepared = tuple[Outcome, ArticleTriples | None]
 Entry = tuple[Outcome, int]
 """An outcome as a task returns it, with the number of quads its graph has in the partition."""
 
@@ -146,6 +145,7 @@ def _collect(batch: Sequence[Input], partition: Path, future: Future) -> list[Pr
 
 
 def _read_partition(path: Path, entries: list[Entry]) -> Iterator[Prepared]:
+    digest_of, modified = ox.NamedNode(str(KG.contentDigest)), ox.NamedNode(str(SCHEMA.dateModified))
     with gzip.open(path, "rb") as input:
         quads = ox.parse(input, ox.RdfFormat.N_QUADS)
         for outcome, size in entries:
@@ -153,13 +153,15 @@ def _read_partition(path: Path, entries: list[Entry]) -> Iterator[Prepared]:
                 yield outcome, None
                 continue
             read = list(itertools.islice(quads, size))
-            graph = Graph()
-            for quad in read:
-                graph.add((from_oxigraph(quad.subject), from_oxigraph(quad.predicate), from_oxigraph(quad.object)))
-            if len(graph) != size:
-                raise ValueError(f"the partition {path} holds {len(graph)} of the {size} triples of {outcome.article}")
-            yield outcome, ArticleGraph(URIRef(read[0].graph_name.value), URIRef(outcome.article), graph,
-                                        outcome.source)
+            if len(read) != size:
+                raise ValueError(f"the partition {path} holds {len(read)} of the {size} triples of {outcome.article}")
+            name, article = read[0].graph_name, ox.NamedNode(outcome.article)
+            (digest,) = (q.object.value for q in read if q.subject == name and q.predicate == digest_of)
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in read)
+            yield outcome, ArticleTriples(
+                URIRef(name.value), URIRef(outcome.article),
+                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), Literal(digest),
+                any(q.subject == article and q.predicate == modified for q in read))
 
 
 def _source(item: Input) -> str:
@@ -205,11 +207,14 @@ def prepare_batch(batch: list[Input], partition: str, base: str, nlp_model: str)
         preparer = _preparer(base, nlp_model)
         with gzip.open(aside, "wb") as output:
             for item in batch:
-                for outcome, mapped in preparer(item):
-                    if mapped is not None:
-                        name = to_oxigraph(mapped.name)
-                        ox.serialize((ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
-                                      for s, p, o in mapped.graph), output, ox.RdfFormat.N_QUADS)
-                    entries.append((outcome, 0 if mapped is None else len(mapped.graph)))
+                for outcome, triples in preparer(item):
+                    size = 0
+                    if triples is not None:
+                        name = ox.NamedNode(str(triples.name))
+                        quads = [ox.Quad(t.subject, t.predicate, t.object, name)
+                                 for t in ox.parse(triples.ntriples, ox.RdfFormat.N_TRIPLES)]
+                        ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
+                        size = len(quads)
+                    entries.append((outcome, size))
     os.replace(aside, target)
     return entries

@@ -47,6 +47,25 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class ArticleTriples:
+    """A valid article graph on its way to the store: its N-Triples, sorted, and their digest.
+
+    The processes that prepare articles hand these to the one that writes the store: text
+    crosses between processes far cheaper than an rdflib graph (unpickling one took the writer
+    2 ms an article), and the store reads it with its own parser.
+    """
+
+    name: URIRef
+    """The named graph's IRI."""
+    article: URIRef
+    ntriples: str
+    """The graph, the triple stating its digest included."""
+    digest: Literal
+    dated: bool
+    """Whether the article states when it was modified (``schema:dateModified``)."""
+
+
+@dataclass(frozen=True)
 class Piped:
     """An input given on standard input (``-``), read once by the main process."""
 
@@ -91,7 +110,7 @@ class Preparer:
         self.annotator = Annotator(nlp_model)
         gc.freeze()
 
-    def __call__(self, item: Input) -> list[tuple[Outcome, ArticleGraph | None]]:
+    def __call__(self, item: Input) -> list[tuple[Outcome, ArticleTriples | None]]:
         """For each article of the input, a ``valid`` outcome with its graph, or a ``refused`` one."""
         source = item.source if isinstance(item, Piped) else str(item)
         try:
@@ -100,7 +119,7 @@ class Preparer:
             return [(Outcome(source, "refused", reasons=(str(error),)), None)]
         return [self.prepare(reading) for reading in readings]
 
-    def prepare(self, reading: Article | ReadError) -> tuple[Outcome, ArticleGraph | None]:
+    def prepare(self, reading: Article | ReadError) -> tuple[Outcome, ArticleTriples | None]:
         if isinstance(reading, ReadError):
             return Outcome(reading.source, "refused", reasons=(str(reading),)), None
         article = reading
@@ -109,11 +128,10 @@ class Preparer:
         problems = validate(mapped)
         if problems:
             return Outcome(article.source, "refused", str(mapped.article), tuple(str(p) for p in problems)), None
-        mapped.graph.add((mapped.name, KG.contentDigest, Literal(content_digest(mapped.graph))))
         notes = [*article.notes, *annotations.notes]
         if article.url is None:
             notes.append(UNADDRESSED)
-        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(notes)), mapped
+        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(notes)), publishable(mapped)
 
 
 _worker: Preparer | None = None
@@ -124,13 +142,13 @@ def _start_worker(base: str, nlp_model: str) -> None:
     _worker = Preparer(base, nlp_model)
 
 
-def _prepare_in_worker(item: Input) -> list[tuple[Outcome, ArticleGraph | None]]:
+def _prepare_in_worker(item: Input) -> list[tuple[Outcome, ArticleTriples | None]]:
     assert _worker is not None, "worker process not started"
     return _worker(item)
 
 
 def prepare_all(paths: Sequence[Input], base: str, nlp_model: str, workers: int = 1
-                ) -> Iterator[tuple[Outcome, ArticleGraph | None]]:
+                ) -> Iterator[tuple[Outcome, ArticleTriples | None]]:
     """Every input prepared, in input order, by ``workers`` processes.
 
     The stages before the store need nothing but the input and the deterministic IRIs, so they
@@ -150,7 +168,7 @@ def prepare_all(paths: Sequence[Input], base: str, nlp_model: str, workers: int 
             yield from prepared
 
 
-def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: Store, minter: Minter,
+def store_all(prepared: Iterable[tuple[Outcome, ArticleTriples | None]], store: Store, minter: Minter,
               today: dt.date | None = None) -> Iterator[Outcome]:
     """Store every valid article graph, yielding each outcome as it is known.
 
@@ -161,29 +179,47 @@ def store_all(prepared: Iterable[tuple[Outcome, ArticleGraph | None]], store: St
     """
     if store.triples(minter.ontology_graph, KG.contentDigest) != [(minter.ontology_graph, KG.contentDigest,
                                                                    _ontology_digest())]:
-        store.replace_graph(minter.ontology_graph, ontology_record(minter.ontology_graph))
-    for outcome, mapped in prepared:
-        if mapped is not None:
-            outcome = _store(outcome, mapped, store, today or dt.datetime.now(dt.UTC).date())
+        store.replace_graph(minter.ontology_graph, ontology_record(minter.ontology_graph).serialize(format="nt"))
+    for outcome, triples in prepared:
+        if triples is not None:
+            outcome = _store(outcome, triples, store, today or dt.datetime.now(dt.UTC).date())
         yield outcome
 
 
-def _store(outcome: Outcome, mapped: ArticleGraph, store: Store, today: dt.date) -> Outcome:
+def _store(outcome: Outcome, triples: ArticleTriples, store: Store, today: dt.date) -> Outcome:
     """Write one article; a :class:`StoreError` (a full disk, a store that cannot be written)
     stops the run, since every later article would fail the same way."""
-    digest = mapped.graph.value(mapped.name, KG.contentDigest)
-    stored = [o for _, _, o in store.triples(mapped.name, KG.contentDigest)]
-    if stored == [digest]:
+    stored = [o for _, _, o in store.triples(triples.name, KG.contentDigest)]
+    if stored == [triples.digest]:
         return replace(outcome, status="unchanged")
-    if stored and mapped.graph.value(mapped.article, SCHEMA.dateModified) is None:
-        mapped.graph.add((mapped.article, SCHEMA.dateModified, Literal(today.isoformat(), datatype=XSD.date)))
-    store.replace_graph(mapped.name, mapped.graph)
+    ntriples = triples.ntriples
+    if stored and not triples.dated:
+        modified = (triples.article, SCHEMA.dateModified, Literal(today.isoformat(), datatype=XSD.date))
+        ntriples += Graph().add(modified).serialize(format="nt")
+    store.replace_graph(triples.name, ntriples)
     return replace(outcome, status="stored")
+
+
+def publishable(mapped: ArticleGraph) -> ArticleTriples:
+    """The valid article graph as the store takes it, stating its digest, by which a rerun
+    knows the article unchanged."""
+    lines = _sorted_ntriples(mapped.graph)
+    digest = Literal(_digest(lines))
+    stated = Graph().add((mapped.name, KG.contentDigest, digest)).serialize(format="nt")
+    return ArticleTriples(mapped.name, mapped.article, "\n".join([*lines, stated]), digest,
+                          (mapped.article, SCHEMA.dateModified, None) in mapped.graph)
 
 
 def content_digest(graph: Graph) -> str:
     """SHA-256 of the graph's sorted N-Triples: equal for equal graphs (ours have no blank nodes)."""
-    lines = sorted(line for line in graph.serialize(format="nt").splitlines() if line)
+    return _digest(_sorted_ntriples(graph))
+
+
+def _sorted_ntriples(graph: Graph) -> list[str]:
+    return sorted(line for line in graph.serialize(format="nt").splitlines() if line)
+
+
+def _digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 

@@ -148,18 +148,18 @@ def graph_store(path: str | None = None) -> Response:
         return _get(name)
     if request.method == "DELETE":
         return _delete(name)
-    graph = _received_graph()
-    if isinstance(graph, Response):
-        return graph
+    ntriples = _received_ntriples()
+    if isinstance(ntriples, Response):
+        return ntriples
     target = name or context.minter().default_graph
     replace = request.method == "PUT"
 
     def write(store: Store) -> Response:
         existed = name is None or store.has_graph(target)
         if replace:
-            store.replace_graph(target, graph)
+            store.replace_graph(target, ntriples)
         else:
-            store.add_to_graph(target, graph)
+            store.add_to_graph(target, ntriples)
         return _done(204 if existed else 201)
 
     return _written(write)
@@ -195,13 +195,13 @@ def _delete(name: URIRef | None) -> Response:
 
 
 def _post_new_graph() -> Response:
-    graph = _received_graph()
-    if isinstance(graph, Response):
-        return graph
+    ntriples = _received_ntriples()
+    if isinstance(ntriples, Response):
+        return ntriples
     name = context.minter().new_graph()
 
     def write(store: Store) -> Response:
-        store.add_to_graph(name, graph)
+        store.add_to_graph(name, ntriples)
         response = _done(201)
         response.headers["Location"] = str(name)
         return response
@@ -209,8 +209,9 @@ def _post_new_graph() -> Response:
     return _written(write)
 
 
-def _received_graph() -> Graph | Response:
-    """The RDF graph in the request body (or in each part of a multipart form), or the 4xx answer."""
+def _received_ntriples() -> str | Response:
+    """The RDF graph in the request body (or in each part of a multipart form) as N-Triples, as
+    the store takes it, or the 4xx answer."""
     graph = Graph()
     if request.mimetype == "multipart/form-data":
         if not request.files:
@@ -227,4 +228,4 @@ def _received_graph() -> Graph | Response:
             graph.parse(data=data, format=format, publicID=request.base_url)
         except Exception as error:  # rdflib's parsers raise many kinds; each is a malformed body
             return _error(400, f"the {media_type} body does not parse: {error}")
-    return graph
+    return graph.serialize(format="nt")

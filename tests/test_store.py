@@ -26,6 +26,11 @@ def graph_of(*triples) -> Graph:
     return graph
 
 
+def nt(graph: Graph) -> str:
+    """The graph as the store takes it."""
+    return graph.serialize(format="nt")
+
+
 FIRST = graph_of(
     (EX.a, EX.headline, Literal("Rivers rise in the north", lang="en")),
     (EX.a, EX.views, Literal(42)),
@@ -58,16 +63,24 @@ def one_number(store, text: str) -> int:
 
 
 def test_replacing_a_graph_twice_with_same_content_leaves_same_count(store):
-    store.replace_graph(G1, FIRST)
+    store.replace_graph(G1, nt(FIRST))
     once = (store.count(), store.quad_count())
-    store.replace_graph(G1, FIRST)
+    store.replace_graph(G1, nt(FIRST))
     assert (store.count(), store.quad_count()) == once == (len(FIRST), len(FIRST))
 
 
+def test_a_graph_that_is_not_n_triples_is_refused_and_the_stored_one_kept(store):
+    store.replace_graph(G1, nt(FIRST))
+    with pytest.raises(ValueError, match="not N-Triples"):
+        store.replace_graph(G1, "<http://example.test/a> <http://example.test/headline> unquoted words .\n")
+    assert store.count() == len(FIRST)
+    assert set(store.triples(EX.a)) == {triple for triple in FIRST if triple[0] == EX.a}
+
+
 def test_replacing_with_different_content_removes_old_triples(store):
-    store.replace_graph(G1, FIRST)
+    store.replace_graph(G1, nt(FIRST))
     tricky = Literal('Quotes " and braces } and\na new line \\ backslash', lang="en")
-    store.replace_graph(G1, graph_of((EX.c, EX.headline, tricky)))
+    store.replace_graph(G1, nt(graph_of((EX.c, EX.headline, tricky))))
     assert store.triples(EX.a) == []
     assert store.triples(EX.c, EX.headline) == [(EX.c, EX.headline, tricky)]
     assert store.count() == 1
@@ -75,8 +88,8 @@ def test_replacing_with_different_content_removes_old_triples(store):
 
 
 def test_remove_graph_deletes_only_that_graph(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     assert store.remove_graph(G1) is True
     assert store.graph_names() == [G2]
     assert store.triples(EX.a) == []
@@ -85,24 +98,24 @@ def test_remove_graph_deletes_only_that_graph(store):
 
 
 def test_queries_see_union_of_named_graphs_as_default_graph(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     rows = select(store, "SELECT ?h WHERE { ?article <http://example.test/headline> ?h }")
     assert {row["h"]["value"] for row in rows} == {"Rivers rise in the north", "Markets close higher"}
 
 
 def test_triple_stated_in_two_graphs_is_one_solution_of_default_graph_query(store):
     # The default graph is the union (an RDF merge, a set) of the named graphs, not a bag of quads.
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     rows = select(store, "SELECT ?n WHERE { <http://example.test/dpa> <http://example.test/name> ?n }")
     assert [row["n"]["value"] for row in rows] == ["dpa"]
     assert one_number(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == store.count()
 
 
 def test_default_graph_uri_restricts_the_default_graph(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     answer = store.query(QueryRequest("SELECT ?h WHERE { ?a <http://example.test/headline> ?h }",
                                       "application/sparql-results+json", default_graphs=(str(G2),)))
     rows = json.loads(answer.body)["results"]["bindings"]
@@ -110,8 +123,8 @@ def test_default_graph_uri_restricts_the_default_graph(store):
 
 
 def test_count_is_distinct_triples_and_quad_count_counts_each_graph(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     assert store.count() == len(FIRST) + len(SECOND) - 1
     assert store.quad_count() == len(FIRST) + len(SECOND)
     assert store.count() == one_number(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
@@ -119,8 +132,8 @@ def test_count_is_distinct_triples_and_quad_count_counts_each_graph(store):
 
 
 def test_triples_are_distinct_across_graphs_and_honour_limit(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     assert store.triples(EX.dpa) == [SHARED_TRIPLE]
     assert len(store.triples(None, EX.source, EX.dpa)) == 2
     assert len(store.triples(limit=2)) == 2
@@ -133,8 +146,8 @@ SELECT_HEADLINES = "SELECT ?a ?h WHERE { ?a <http://example.test/headline> ?h } 
 
 @pytest.fixture
 def filled(store):
-    store.replace_graph(G1, FIRST)
-    store.replace_graph(G2, SECOND)
+    store.replace_graph(G1, nt(FIRST))
+    store.replace_graph(G2, nt(SECOND))
     return store
 
 
@@ -226,12 +239,12 @@ def test_syntax_error_raises_query_syntax_error_with_parser_message(filled):
 
 def test_version_changes_after_each_write_and_not_after_reads(store):
     versions = [store.version()]
-    store.replace_graph(G1, FIRST)
+    store.replace_graph(G1, nt(FIRST))
     versions.append(store.version())
     store.count()
     select(store, SELECT_HEADLINES)
     assert store.version() == versions[-1]
-    store.replace_graph(G1, FIRST)
+    store.replace_graph(G1, nt(FIRST))
     versions.append(store.version())
     store.remove_graph(G1)
     versions.append(store.version())
@@ -254,7 +267,7 @@ def test_read_only_open_of_missing_store_raises_store_error(tmp_path):
 
 def test_data_persists_after_close_and_reopen(tmp_path):
     first = open_store(tmp_path / "store")
-    first.replace_graph(G1, FIRST)
+    first.replace_graph(G1, nt(FIRST))
     version = first.version()
     first.close()
     again = open_store(tmp_path / "store", read_only=True)

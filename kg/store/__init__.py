@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
 from kg.config import Settings
@@ -28,11 +28,18 @@ class StoreError(RuntimeError):
 
 
 class Store(Protocol):
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        """Make ``graph`` the whole content of the named graph ``name``, in one transaction."""
+    def replace_graph(self, name: URIRef, ntriples: str) -> None:
+        """Make the triples of the N-Triples text ``ntriples`` the whole content of the named graph
+        ``name``, in one transaction.
 
-    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
-        """Add ``graph``'s triples to the named graph ``name`` (created if missing), in one transaction."""
+        Graphs come as N-Triples because that is how they travel best: from the processes that
+        prepare articles to the one that writes (pickling an rdflib graph cost more than
+        writing it), and to a remote server, and every store reads it with its own parser.
+        """
+
+    def add_to_graph(self, name: URIRef, ntriples: str) -> None:
+        """Add the triples of ``ntriples`` to the named graph ``name`` (created if missing), in one
+        transaction."""
 
     def remove_graph(self, name: URIRef) -> bool:
         """Delete the named graph; False when there was none."""

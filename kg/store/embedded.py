@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.sparql import QueryAnswer, QueryRequest, QuerySyntaxError, UpdateRefused, UpdateRequest, pick_format
@@ -122,6 +122,20 @@ def _unlink(graph_name: ox.NamedNode) -> str:
     )
 
 
+def _parse_ntriples(ntriples: str) -> list[ox.Quad]:
+    """The triples of an N-Triples text, as quads of the default graph; a text that is not
+    N-Triples is a ValueError saying where."""
+    try:
+        return list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as error:
+        raise ValueError(f"the graph is not N-Triples: {error}") from None
+
+
+def _in_both(triples: list[ox.Quad], graph_name: ox.NamedNode) -> list[ox.Quad]:
+    """The quads that store ``triples`` in the named graph and in the default graph, the union."""
+    return triples + [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
+
+
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -201,26 +215,23 @@ class EmbeddedStore:
             self._opened_version = current
         return self._store
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
+    def replace_graph(self, name: URIRef, ntriples: str) -> None:
         # One transaction each way: readers see the old graph or the new one, and a crash leaves
         # one of them, never a mixture. A new graph is a plain insert into the named graph and
         # the default graph; replacing one is a SPARQL update that first takes back from the
         # default graph what only the old version stated. Blank nodes are the same nodes in both.
         graph_name = ox.NamedNode(str(name))
-        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+        triples = _parse_ntriples(ntriples)
         if not self._store.contains_named_graph(graph_name):
-            quads = [ox.Quad(s, p, o, target) for target in (graph_name, ox.DefaultGraph()) for s, p, o in triples]
-            self._write(lambda: self._store.extend(quads))
+            self._write(lambda: self._store.extend(_in_both(triples, graph_name)))
             return
-        data = ox.serialize((ox.Triple(*triple) for triple in triples), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         update = _unlink(graph_name) + f" ; INSERT DATA {{ {data} GRAPH {graph_name} {{\n{data}}} }}"
         self._write(lambda: self._store.update(update))
 
-    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
-        graph_name = ox.NamedNode(str(name))
-        triples = [(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
-        quads = [ox.Quad(s, p, o, target) for target in (graph_name, ox.DefaultGraph()) for s, p, o in triples]
-        self._write(lambda: self._store.extend(quads))
+    def add_to_graph(self, name: URIRef, ntriples: str) -> None:
+        triples = _parse_ntriples(ntriples)
+        self._write(lambda: self._store.extend(_in_both(triples, ox.NamedNode(str(name)))))
 
     def has_graph(self, name: URIRef) -> bool:
         return self._read(lambda store: store.contains_named_graph(ox.NamedNode(str(name))))

@@ -183,24 +183,22 @@ class RemoteStore:
 
     # --- Writes ----------------------------------------------------------------------------------
 
-    def replace_graph(self, name: URIRef, graph: Graph) -> None:
-        data = graph.serialize(format="nt")
+    def replace_graph(self, name: URIRef, ntriples: str) -> None:
         if self.graph_store_url:
-            self._put(name, data)
+            self._put(name, ntriples)
             self._put_version()
         else:
             self._update(f"DROP SILENT GRAPH {name.n3()} ; "
-                         f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data}}} }} ; {_version_update()}")
+                         f"INSERT DATA {{ GRAPH {name.n3()} {{\n{ntriples}}} }} ; {_version_update()}")
 
-    def add_to_graph(self, name: URIRef, graph: Graph) -> None:
-        data = graph.serialize(format="nt")
+    def add_to_graph(self, name: URIRef, ntriples: str) -> None:
         if self.graph_store_url:
-            with self._request("POST", self._graph_url(name), data.encode("utf-8"),
+            with self._request("POST", self._graph_url(name), ntriples.encode("utf-8"),
                                {"Content-Type": "application/n-triples"}):
                 pass
             self._put_version()
         else:
-            self._update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{data}}} }} ; {_version_update()}")
+            self._update(f"INSERT DATA {{ GRAPH {name.n3()} {{\n{ntriples}}} }} ; {_version_update()}")
 
     def update(self, request: UpdateRequest) -> None:
         """Pass a maintainer's update to the server as it is, with its ``using-graph-uri`` parameters.
