@@ -14,6 +14,11 @@ at least one expected value it reports:
 * ingested: the share of those pages read and valid;
 * headline: our headline equals the expected title, white space folded;
 * date: our publication date falls on the expected day (a datetime's day in its own offset);
+* date, any zone: the same, except that an instant with a time zone matches a day that it falls
+  on in some time zone: XML Schema's rule for comparing a date without a time zone, which the
+  expectations are, with a dateTime that has one (from -14:00 to +14:00). A page that states
+  21:00 in Bogota on 5 May published the instant 02:00 UTC on 6 May, which its expectation
+  gives as 6 May; the first figure counts that as a miss, this one as a match.
 * authors: our set of bylines equals the expected one, case and white space folded. Both sides
   are split the same way, on ";", ",", "&", "and" and "und", because the expectations give
   bylines as one string as often as a list.
@@ -75,6 +80,7 @@ class PageResult:
     reasons: list[str] = field(default_factory=list)
     headline: bool | None = None
     date: bool | None = None
+    date_any_zone: bool | None = None
     authors: bool | None = None
     misses: list[str] = field(default_factory=list)
     """What differs from the expectation, for --verbose."""
@@ -95,6 +101,23 @@ def _expected_date(expected: dict) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+_ZONE_SPAN = dt.timedelta(hours=14)
+"""How far time zones reach from UTC, either way (XML Schema's bound)."""
+
+
+def falls_on(published: dt.date | dt.datetime, day: dt.date, *, any_zone: bool) -> bool:
+    """Whether ``published`` is on ``day``: in its own offset, or (``any_zone``, for an instant
+    with a time zone) in some time zone."""
+    if not isinstance(published, dt.datetime):
+        return published == day
+    if published.date() == day:
+        return True
+    if not any_zone or published.tzinfo is None:
+        return False
+    start = dt.datetime.combine(day, dt.time(), dt.UTC)
+    return start - _ZONE_SPAN <= published < start + dt.timedelta(days=1) + _ZONE_SPAN
 
 
 def score_page(relative: str, meta: dict, root: Path) -> PageResult:
@@ -125,10 +148,11 @@ def score_page(relative: str, meta: dict, root: Path) -> PageResult:
             result.misses.append(f"headline {article.headline if article else None!r} != {title!r}")
     if day:
         published = article.published if article else None
-        ours = published.date() if isinstance(published, dt.datetime) else published
-        result.date = ours == day
+        result.date = published is not None and falls_on(published, day, any_zone=False)
+        result.date_any_zone = published is not None and falls_on(published, day, any_zone=True)
         if not result.date:
-            result.misses.append(f"date {ours} != {day}")
+            result.misses.append(f"date {published.isoformat() if published else None} != {day}"
+                                 + (" (the same day in another time zone)" if result.date_any_zone else ""))
     if authors is not None:
         ours_authors = article.authors if article else ()
         result.authors = author_set(ours_authors) == author_set(authors)
@@ -158,6 +182,7 @@ class Rates:
     ingested: tuple[int, int]
     headline: tuple[int, int]
     date: tuple[int, int]
+    date_any_zone: tuple[int, int]
     authors: tuple[int, int]
     without_url: int
 
@@ -176,7 +201,8 @@ def rates(results: Sequence[PageResult]) -> Rates:
         return sum(values), len(values)
 
     return Rates(pages=len(scored), ingested=(sum(r.ingested for r in scored), len(scored)),
-                 headline=count("headline"), date=count("date"), authors=count("authors"),
+                 headline=count("headline"), date=count("date"),
+                 date_any_zone=count("date_any_zone"), authors=count("authors"),
                  without_url=sum(1 for r in results if r.read and not r.has_url))
 
 
@@ -185,12 +211,14 @@ def _cell(pair: tuple[int, int]) -> str:
 
 
 def report(results: Sequence[PageResult], verbose: bool = False, seconds: float | None = None) -> str:
-    lines = [f"{'pages':<12} {'n':>4}  {'ingested':>15}  {'headline':>15}  {'date':>15}  {'authors':>15}  no URL"]
+    lines = [f"{'pages':<12} {'n':>4}  {'ingested':>15}  {'headline':>15}  {'date':>15}  {'date, any zone':>15}  "
+             f"{'authors':>15}  no URL"]
     groups = [("all", list(results))] + [(source, [r for r in results if r.source == source]) for source in SOURCES]
     for name, group in groups:
         figures = rates(group)
         lines.append(f"{name:<12} {figures.pages:>4}  {_cell(figures.ingested)}  {_cell(figures.headline)}  "
-                     f"{_cell(figures.date)}  {_cell(figures.authors)}  {figures.without_url:>6}")
+                     f"{_cell(figures.date)}  {_cell(figures.date_any_zone)}  {_cell(figures.authors)}  "
+                     f"{figures.without_url:>6}")
     unscored = [r for r in results if not r.expected]
     lines.append(f"(pages without expectations, not in the figures: {len(unscored)}, "
                  f"of which ingested {sum(r.ingested for r in unscored)})")

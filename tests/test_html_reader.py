@@ -389,6 +389,18 @@ def _bench():
     return module
 
 
+def test_corpus_bench_matches_an_instant_to_a_day_it_falls_on_in_some_time_zone_only_when_asked():
+    falls_on = _bench().falls_on
+    bogota_evening = dt.datetime(2022, 5, 5, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert falls_on(bogota_evening, dt.date(2022, 5, 5), any_zone=False)
+    assert not falls_on(bogota_evening, dt.date(2022, 5, 6), any_zone=False)
+    assert falls_on(bogota_evening, dt.date(2022, 5, 6), any_zone=True)  # 02:00 UTC on the 6th
+    assert not falls_on(bogota_evening, dt.date(2022, 5, 7), any_zone=True)
+    assert not falls_on(bogota_evening.replace(tzinfo=None), dt.date(2022, 5, 6), any_zone=True)  # no zone, no shift
+    assert falls_on(dt.date(2022, 5, 5), dt.date(2022, 5, 5), any_zone=True)
+    assert not falls_on(dt.date(2022, 5, 5), dt.date(2022, 5, 6), any_zone=True)
+
+
 @pytest.mark.skipif(not MANIFEST.is_file(), reason=f"the shared HTML corpus is absent ({MANIFEST} not found)")
 def test_shared_corpus_floors():
     bench = _bench()
@@ -398,4 +410,5 @@ def test_shared_corpus_floors():
     assert share(figures.ingested) >= 0.96
     assert share(figures.headline) >= 0.85
     assert share(figures.date) >= 0.87
+    assert share(figures.date_any_zone) >= 0.89
     assert share(figures.authors) >= 0.78
