@@ -522,25 +522,33 @@ def prf(gold: Sequence[G], predicted: Sequence[Span], match: Callable[[Span, G],
 
 
 def score_entities(gold: Sequence[GoldEntity], predicted: Iterable[tuple[str, Span]],
-                   regions: Sequence[Span] | None = None) -> dict[tuple[str, str, str], PRF]:
+                   regions: Sequence[Span] | None = None, named: Iterable[tuple[str, Span]] | None = None
+                   ) -> dict[tuple[str, str, str], PRF]:
     """PRF per (kind, scope "all"/"names", match "exact"/"overlap") for one document; `regions`
-    as in `prf` (default: the spans of `gold`)."""
+    as in `prf` (default: the spans of `gold`). The gold names are matched with `named`, the
+    predictions that are names (default: all of `predicted`); the pronouns and descriptions the
+    annotator resolved are scored with all mentions only."""
     regions = [g.span for g in gold] if regions is None else regions
     predicted = set(predicted)
+    named = predicted if named is None else set(named)
     result = {}
     for kind in KINDS:
         pred = sorted(span for k, span in predicted if k == kind)
+        pred_names = sorted(span for k, span in named if k == kind)
         every = [g for g in gold if g.kind == kind]
         names = [g for g in gold if g.kind == kind and g.named]
         others = [g for g in gold if g.kind == kind and not g.named]
         for mode, match in MATCHERS.items():
             result[(kind, "all", mode)] = prf(every, pred, match, regions=regions)
-            result[(kind, "names", mode)] = prf(names, pred, match, ignore=others, regions=regions)
+            result[(kind, "names", mode)] = prf(names, pred_names, match, ignore=others, regions=regions)
     return result
 
 
-def predicted_entities(annotations) -> set[tuple[str, Span]]:
-    return {(e.kind, (m.start, m.end)) for e in annotations.entities for m in e.mentions}
+def predicted_entities(annotations, references: bool = True) -> set[tuple[str, Span]]:
+    """Where the annotator found each kind of entity: its names, and (``references``) the
+    pronouns and descriptions it resolved to them."""
+    return {(e.kind, (m.start, m.end)) for e in annotations.entities
+            for m in (e.mentions + e.references if references else e.mentions)}
 
 
 def predicted_triggers(annotations) -> list[Span]:
@@ -657,8 +665,8 @@ def run_meantime(corpus: Corpus, annotator, splits: Sequence[str], limit: int | 
                 continue
             if doc.entities:
                 results.scored_entity_docs[split] += 1
-                for key, score in score_entities(doc.entities, predicted_entities(annotations),
-                                                  doc.regions).items():
+                for key, score in score_entities(doc.entities, predicted_entities(annotations), doc.regions,
+                                                  predicted_entities(annotations, references=False)).items():
                     ents.setdefault(key, PRF()).add(score)
             if doc.events:
                 results.scored_event_docs[split] += 1

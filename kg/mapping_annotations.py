@@ -62,7 +62,7 @@ class _Writer:
                 add((iri, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{place.wikidata_id}")))
         self.iris[id(entity)] = iri
         add((iri, SCHEMA.name, Literal(entity.name)))
-        for span in entity.mentions:
+        for span in [*entity.mentions, *entity.references]:
             add((iri, GAF.denotedBy, _mention(self.article, span)))
         for title in entity.job_titles:
             add((iri, SCHEMA.jobTitle, self.text(title)))

@@ -12,6 +12,7 @@ import importlib
 import logging
 
 from kg.article import Article
+from kg.annotate.coreference import resolve_references, resolve_speaking_organizations
 from kg.annotate.entities import find_entities
 from kg.annotate.events import extract_events, find_triggers, infer_times, informative
 from kg.annotate.lexicon import event_lexicon
@@ -58,14 +59,17 @@ class Annotator:
     def _annotate(self, pieces: list[Part], published: dt.date | None) -> Annotations:
         docs = [(doc, part.offset) for doc, part in zip(self.nlp.pipe(p.text for p in pieces), pieces)]
         index = find_entities(docs, self.gazetteer)
+        resolve_references(docs, index)
         events = extract_events(docs, find_triggers(docs, self.lexicon), index, published)
         event_figures, place_figures = find_figures(docs, index, events)
         for event, figure in event_figures:
             event.figures.append(figure)
         infer_times(list(events.values()), published)
+        quotes = find_quotes(docs, index)
+        resolve_speaking_organizations(docs, quotes)
         return Annotations(
             entities=index.entities,
             events=informative(list(events.values())),
-            quotes=find_quotes(docs, index),
+            quotes=quotes,
             place_figures=place_figures,
         )

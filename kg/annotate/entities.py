@@ -24,7 +24,7 @@ _KIND_OF_LABEL: dict[str, EntityKind] = {
 }
 _NAME_LABELS = {"", "PERSON", "ORG", "GPE", "NORP"}
 _REGION_WORDS = {"province", "region", "governorate", "oblast", "prefecture", "district", "county", "state"}
-_TITLE_HEADS = {
+TITLE_HEADS = {
     "president", "minister", "secretary", "chancellor", "premier", "king", "queen", "prince", "princess",
     "emir", "sheikh", "pope", "senator", "sen.", "governor", "mayor", "ambassador", "envoy", "spokesman",
     "spokeswoman", "spokesperson", "commander", "general", "leader", "chairman", "chairwoman", "chair",
@@ -32,7 +32,7 @@ _TITLE_HEADS = {
     "attorney", "admiral", "colonel", "lieutenant", "major", "captain", "officer", "diplomat", "lawmaker",
     "coach", "manager", "founder", "editor", "president-elect", "counterpart",
 }
-_TITLE_WORDS = _TITLE_HEADS | {
+_TITLE_WORDS = TITLE_HEADS | {
     "vice", "prime", "foreign", "defense", "defence", "interior", "finance", "economy", "economic",
     "health", "justice", "state", "deputy", "special", "high", "supreme", "executive", "opposition",
     "former", "acting", "top", "military", "army", "navy", "party", "national", "security", "affairs",
@@ -88,6 +88,7 @@ def find_entities(docs: list[tuple[Doc, int]], gazetteer: Gazetteer) -> EntityIn
     _merge_places(mentions, index, gazetteer, context)
     _merge_organizations(mentions, index, title_tokens)
     mentions += _untagged_surnames(docs, mentions, persons)
+    mentions += _relabelled_organizations(docs, mentions)
     for mention in mentions:
         if mention.entity is not None:
             mention.entity.mentions.append(mention.span)
@@ -181,6 +182,21 @@ def _untagged_surnames(docs: list[tuple[Doc, int]], mentions: list[_Mention],
     return found
 
 
+def _relabelled_organizations(docs: list[tuple[Doc, int]], mentions: list[_Mention]) -> list[_Mention]:
+    """Names the article gives an organization where the model labelled them otherwise
+    ("Norvik Shipping" as a work of art before "spokesman")."""
+    known = {normalise(m.text).lower(): m.entity for m in mentions if m.kind == "organization" and m.entity}
+    taken = {(m.part, i) for m in mentions for i in range(m.start_token, m.end_token)}
+    found = []
+    for part, (doc, offset) in enumerate(docs):
+        for ent in doc.ents:
+            entity = known.get(normalise(ent.text).lower())
+            if entity is not None and ent.label_ != "ORG" and all((part, i) not in taken
+                                                                   for i in range(ent.start, ent.end)):
+                found.append(_Mention(part, ent.start, ent.end, "organization", ent.text, _span(ent, offset), entity))
+    return found
+
+
 def _merge_places(mentions: list[_Mention], index: EntityIndex, gazetteer: Gazetteer, context: list[str]) -> None:
     regions: dict[str, Entity] = {}
     by_key: dict[object, Entity] = {}
@@ -233,12 +249,12 @@ def _title_tokens(doc: Doc, name_start: int) -> list[Token]:
     """The title words right before a name, nearest first ("Minister", "Foreign")."""
     found: list[Token] = []
     i = name_start - 1
-    while i >= 0 and doc[i].lower_ in _TITLE_WORDS and (doc[i].text[0].isupper() or doc[i].text in ("of", "-")):
+    while i >= 0 and doc[i].lower_ in _TITLE_WORDS:  # "Foreign Minister", "spokesman", "former president"
         found.append(doc[i])
         i -= 1
     while found and found[-1].text in ("of", "-"):
         found.pop()
-    if not any(t.lower_ in _TITLE_HEADS for t in found):
+    if not any(t.lower_ in TITLE_HEADS for t in found):
         return []
     return found
 
@@ -247,7 +263,7 @@ def _titles(docs: list[tuple[Doc, int]], index: EntityIndex, gazetteer: Gazettee
             persons: dict[str, Entity], context: Iterable[str]) -> None:
     """Job titles and affiliations from "US President Donald Trump", "his Syrian counterpart X"."""
     places_by_name = {e.name: e for e in index.entities if e.kind == "place"}
-    for part, (doc, _) in enumerate(docs):
+    for part, (doc, offset) in enumerate(docs):
         for token in doc:
             if token.ent_type_ == "NORP" and (country := gazetteer.demonym(token.text)):
                 entity = places_by_name.get(country.name)
@@ -264,6 +280,10 @@ def _titles(docs: list[tuple[Doc, int]], index: EntityIndex, gazetteer: Gazettee
                 text = " ".join(t.text for t in reversed(title)).replace(" - ", "-")
                 if text not in person.job_titles:
                     person.job_titles.append(text)
+                phrase = doc[title[-1].i:title[0].i + 1]  # "CEO" in "Apple CEO Steve Jobs" refers to him too
+                person.references.append(_span(phrase, offset))
+                for word in phrase:
+                    index.by_token.setdefault((part, word.i), person)
             before = (title[-1].i if title else ent.start) - 1
             if before >= 0 and doc[before].lower_ in ("his", "her", "their") and title:
                 before = -1

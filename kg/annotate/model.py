@@ -30,6 +30,9 @@ class Entity:
     name: str
     """The fullest name the article gives."""
     mentions: list[Span] = field(default_factory=list)
+    """Where the article names it."""
+    references: list[Span] = field(default_factory=list)
+    """Pronouns and descriptions that refer to it ("he", "the company"), resolved from context."""
     place: Place | None = None
     """The gazetteer entry a place was linked to."""
     region_kind: Literal["country", "city", "region"] | None = None
