@@ -200,3 +200,12 @@ def test_event_without_stated_time_takes_the_narrative_time_and_says_it_was_infe
     assert (by_trigger["unveiled"].time.begin, by_trigger["unveiled"].time_inferred) == (tuesday, False)
     assert (by_trigger["announced"].time.begin, by_trigger["announced"].time_inferred) == (tuesday, True)
     assert (by_trigger["praised"].time.begin, by_trigger["praised"].time_inferred) == (PUBLISHED, True)
+
+
+def test_a_day_long_before_publication_does_not_date_the_events_told_after_it(annotator):
+    text = ("Nordic Motors unveiled its first truck in Gothenburg on 3 May 1990. "
+            "Nordic Motors announced a new factory in Gothenburg.")
+    found = annotator.annotate_text(text, PUBLISHED)
+    by_trigger = {event.trigger.text: event for event in found.events}
+    assert (by_trigger["unveiled"].time.begin, by_trigger["unveiled"].time_inferred) == (dt.date(1990, 5, 3), False)
+    assert (by_trigger["announced"].time.begin, by_trigger["announced"].time_inferred) == (PUBLISHED, True)

@@ -97,3 +97,14 @@ def test_we_in_a_quotation_refers_to_the_organization_whose_spokesman_speaks(ann
                                 '"We expect our costs to fall next year," Norvik Shipping spokesman Ola Berg said. '
                                 "We will see.")
     assert references(found, "Norvik Shipping") == ["We", "our"]
+
+
+def test_i_in_a_quotation_refers_to_its_speaker(annotator):
+    found = annotate(annotator, '"I will not stand again," Maria Okafor said on Friday.')
+    assert references(found, "Maria Okafor") == ["I"]
+
+
+def test_it_as_the_subject_of_what_an_organization_says_refers_to_it_and_other_its_do_not(annotator):
+    found = annotate(annotator, "Norvik Shipping said it would close two terminals. "
+                                "Maria Okafor said it was raining.")
+    assert references(found, "Norvik Shipping") == ["it"]

@@ -12,7 +12,7 @@ import importlib
 import logging
 
 from kg.article import Article
-from kg.annotate.coreference import resolve_references, resolve_speaking_organizations
+from kg.annotate.coreference import resolve_references, resolve_speakers
 from kg.annotate.entities import find_entities
 from kg.annotate.events import extract_events, find_triggers, infer_times, informative
 from kg.annotate.lexicon import event_lexicon
@@ -66,7 +66,7 @@ class Annotator:
             event.figures.append(figure)
         infer_times(list(events.values()), published)
         quotes = find_quotes(docs, index)
-        resolve_speaking_organizations(docs, quotes)
+        resolve_speakers(docs, quotes)
         return Annotations(
             entities=index.entities,
             events=informative(list(events.values())),

@@ -9,16 +9,18 @@ the last. What fits:
 
 - "he", "him", "his", "she", "her" ...: a person, not already referred to by a pronoun of the
   other gender;
-- "its", "itself": an organization;
+- "its", "itself": an organization; "it" only as the subject of what an organization says,
+  expects or decides ("Acme said it would ..."), where the sentence itself binds it;
 - "the company", "the airline" (a singular noun of a kind of organization after "the"): an
   organization; "the country", "the city": a place of that kind;
 - "the president", "the CEO" (a title): a person the article gave that title;
-- "we", "us", "our" inside a direct quotation: the organization that speaks, itself or
-  through a person the article ties to it ("Acme spokesman Jo Doe said").
+- inside a direct quotation, "I", "me", "my": the person who speaks; "we", "us", "our": the
+  organization that speaks, itself or through a person the article ties to it ("Acme
+  spokesman Jo Doe said").
 
 Nothing further back than a few sentences is taken, and what finds nothing stays unresolved:
-a missing link costs less than a wrong one. "It" and "they", and "we" outside quotations, are
-left alone; they refer to things, groups and speakers too often to be guessed from recency.
+a missing link costs less than a wrong one. "They", and "it" and "we" elsewhere, are left
+alone; they refer to things, groups and speakers too often to be guessed from recency.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ _PERSON_PRONOUNS: dict[str, Gender] = {
     "she": "female", "her": "female", "hers": "female", "herself": "female",
 }
 _ORGANIZATION_PRONOUNS = {"its", "itself"}
+_FIRST_PERSON_SINGULAR = {"i", "me", "my", "mine", "myself"}
 _FIRST_PERSON_PLURAL = {"we", "us", "our", "ours", "ourselves"}
 _ORGANIZATION_NOUNS = {
     "company", "firm", "group", "corporation", "conglomerate", "business", "manufacturer", "maker",
@@ -66,34 +69,59 @@ def resolve_references(docs: list[tuple[Doc, int]], index: EntityIndex) -> None:
             if index.at(part, token) is not None:
                 continue
             anaphor = _anaphor(token, genders)
-            if anaphor is None:
-                continue
-            entity = _antecedent(sentences, number, anaphor, index)
+            if anaphor is not None:
+                entity = _antecedent(sentences, number, anaphor, index)
+                first = anaphor.first
+            else:
+                entity, first = _reported_by(token, part, index), token.i
             if entity is None:
                 continue
             if token.lower_ in _PERSON_PRONOUNS:
                 genders[id(entity)] = _PERSON_PRONOUNS[token.lower_]
-            phrase = token.doc[anaphor.first:token.i + 1]
+            phrase = token.doc[first:token.i + 1]
             entity.references.append(Span(offset + phrase.start_char, offset + phrase.end_char, phrase.text))
             for word in phrase:
                 index.by_token.setdefault((part, word.i), entity)
 
 
-def resolve_speaking_organizations(docs: list[tuple[Doc, int]], quotes: list[Quote]) -> None:
-    """Make "we", "us" and "our" in each quotation references to the organization speaking it."""
+def resolve_speakers(docs: list[tuple[Doc, int]], quotes: list[Quote]) -> None:
+    """Make "I" in each quotation a reference to the person speaking it, and "we" one to the
+    organization speaking it."""
     for quote in quotes:
+        persons = [speaker for speaker in quote.speakers if speaker.kind == "person"]
         organization = next((entity for speaker in quote.speakers for entity in [speaker, *speaker.affiliations]
                              if entity.kind == "organization"), None)
-        if organization is None:
-            continue
-        for doc, offset in docs:
-            if not offset <= quote.span.start < offset + len(doc.text):
+        for token, offset in _quoted_tokens(docs, quote):
+            if token.pos_ != "PRON":
                 continue
+            if token.lower_ in _FIRST_PERSON_SINGULAR and len(persons) == 1:
+                speaker = persons[0]
+            elif token.lower_ in _FIRST_PERSON_PLURAL and organization is not None:
+                speaker = organization
+            else:
+                continue
+            speaker.references.append(Span(offset + token.idx, offset + token.idx + len(token), token.text))
+
+
+def _quoted_tokens(docs: list[tuple[Doc, int]], quote: Quote) -> Iterator[tuple[Token, int]]:
+    for doc, offset in docs:
+        if offset <= quote.span.start < offset + len(doc.text):
             quoted = doc.char_span(quote.span.start - offset, quote.span.end - offset, alignment_mode="expand")
             for token in quoted or ():
-                if token.lower_ in _FIRST_PERSON_PLURAL and token.pos_ == "PRON":
-                    organization.references.append(
-                        Span(offset + token.idx, offset + token.idx + len(token), token.text))
+                yield token, offset
+
+
+def _reported_by(token: Token, part: int, index: EntityIndex) -> Entity | None:
+    """For "it" as the subject of a clause that an organization says, expects or decides
+    ("Acme said it would ..."), that organization."""
+    if token.lower_ != "it" or token.dep_ not in ("nsubj", "nsubjpass") or token.head.dep_ != "ccomp":
+        return None
+    subjects = {id(entity): entity for subject in token.head.head.children if subject.dep_ == "nsubj"
+                if (entity := index.at(part, subject)) is not None}
+    if len(subjects) != 1:
+        return None
+    (entity,) = subjects.values()
+    return entity if entity.kind == "organization" else None
 
 
 @dataclass(frozen=True)

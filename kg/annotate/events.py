@@ -19,6 +19,9 @@ from kg.annotate.lexicon import EventLexicon
 from kg.annotate.model import Entity, Event, Role, Span
 from kg.annotate.timex import TimeSpan, resolve
 
+NARRATIVE_REACH = dt.timedelta(days=31)
+"""How long before publication a stated day may be and still date the events told after it."""
+
 _COORDINATION = {"conj", "appos", "cc"}
 _MEMBERSHIP = {"of", "from"}
 """Prepositions inside a noun phrase that name who it consists of ("leaders from Iran"); others
@@ -148,12 +151,15 @@ def infer_times(events: list[Event], published: dt.date | None) -> None:
 
     News tells what happened in order from an anchor ("On Monday, X met Y. They discussed
     ..."): an event without its own time happened on the last day the article named before it,
-    or, before any, around the publication date. Planned events are left without a time.
+    or, before any, around the publication date. Only recent days anchor the story: a day long
+    before publication is background (a birth, a founding) that the next sentences leave
+    behind. Planned events are left without a time.
     """
     narrative = None
     for event in events:
         if event.time is not None:
-            if event.time.is_day and not event.planned:
+            if event.time.is_day and not event.planned and (
+                    published is None or published - NARRATIVE_REACH <= event.time.begin <= published):
                 narrative = event.time
         elif not event.planned:
             event.time = narrative or (TimeSpan(published, published) if published else None)
