@@ -209,3 +209,9 @@ def test_a_day_long_before_publication_does_not_date_the_events_told_after_it(an
     by_trigger = {event.trigger.text: event for event in found.events}
     assert (by_trigger["unveiled"].time.begin, by_trigger["unveiled"].time_inferred) == (dt.date(1990, 5, 3), False)
     assert (by_trigger["announced"].time.begin, by_trigger["announced"].time_inferred) == (PUBLISHED, True)
+
+
+def test_a_date_in_what_someone_says_does_not_date_the_saying(annotator):
+    found = annotator.annotate_text("Nordic Motors said the new factory in Gothenburg will open next month.", PUBLISHED)
+    (said,) = [event for event in found.events if event.trigger.text == "said"]
+    assert (said.time.begin, said.time_inferred) == (PUBLISHED, True)

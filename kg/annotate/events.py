@@ -37,6 +37,7 @@ _INTENT_VERBS = {"set", "plan", "prepare", "expect", "intend", "aim", "seek", "w
 _LIGHT_VERBS = {"prepare", "launch", "plan", "begin", "start", "carry", "conduct", "hold", "stage", "mount",
                 "step", "continue", "announce", "order", "escalate"}
 FIGHT = "https://w3id.org/newskg/event-type/fight"
+STATEMENT = "https://w3id.org/newskg/event-type/statement"
 ASSAULT = "https://w3id.org/newskg/event-type/assault"
 
 
@@ -113,6 +114,19 @@ def _trigger_ancestor(token: Token, triggers: dict[int, Event]) -> Event | None:
     return None
 
 
+def _dated_ancestor(token: Token, triggers: dict[int, Event]) -> Event | None:
+    """The event a time expression dates: the nearest trigger above it, but not a statement
+    above the clause it is in ("he said the store will open within 90 days" dates the opening,
+    not the saying)."""
+    current = token
+    while current.head.i != current.i:
+        child, current = current, current.head
+        if current.i in triggers:
+            event = triggers[current.i]
+            return None if event.type == STATEMENT and child.dep_ == "ccomp" else event
+    return None
+
+
 def extract_events(docs: list[tuple[Doc, int]], triggers: list[Trigger], index: EntityIndex,
                    published: dt.date | None) -> dict[tuple[int, int], Event]:
     """Every event of the article by (part, token) of its trigger, in text order; see :func:`informative`."""
@@ -138,7 +152,7 @@ def extract_events(docs: list[tuple[Doc, int]], triggers: list[Trigger], index: 
         for ent in doc.ents:
             if ent.label_ != "DATE" or published is None:
                 continue
-            owner = by_token.get(ent.root.i) or _trigger_ancestor(ent.root, by_token)
+            owner = by_token.get(ent.root.i) or _dated_ancestor(ent.root, by_token)
             if owner is None or owner.time is not None:
                 continue
             owner.time = resolve(ent.text, published, future=owner.planned)
