@@ -34,9 +34,17 @@ _ORGANIZATION_WORDS = re.compile(
     r"|associated press|bureau)\b", re.IGNORECASE)
 
 
-def is_organization_byline(byline: str) -> bool:
-    """Bylines such as "Reuters" or "BBC News staff" name an organization, not a person."""
-    return bool(_ORGANIZATION_WORDS.search(byline))
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+
+
+def is_organization_byline(byline: str, publishers: tuple[str | None, ...] = ()) -> bool:
+    """Bylines such as "Reuters", "BBC News staff" or "NDR" name an organization, not a person;
+    so does the publisher's own name or address ("ORF.at"), which many sites give as the
+    author of an article without a byline."""
+    folded = " ".join(byline.split()).casefold()
+    return bool(_ORGANIZATION_WORDS.search(byline) or _DOMAIN.match(byline) or _ACRONYM.match(byline)
+                or any(publisher and folded == " ".join(publisher.split()).casefold() for publisher in publishers))
 
 
 def _date(value: dt.date | dt.datetime) -> Literal:
@@ -98,7 +106,7 @@ def map_article(article: Article, minter: Minter, annotations: Annotations | Non
     for agency in article.agencies:
         graph.add((iri, SCHEMA.sourceOrganization, organization(agency)))
     for byline in article.authors:
-        if is_organization_byline(byline):
+        if is_organization_byline(byline, (article.publisher, article.publisher_alternate_name)):
             author = minter.organization(byline)
             graph.add((author, RDF.type, SCHEMA.Organization))
         else:

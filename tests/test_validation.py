@@ -212,6 +212,23 @@ def test_different_articles_get_different_iris(article, minter):
     assert first.name != second.name
 
 
+@pytest.mark.parametrize(("byline", "kind"), [
+    ("Maria Okafor", SCHEMA.Person),
+    ("J.R. Stone", SCHEMA.Person),
+    ("Reuters", SCHEMA.Organization),
+    ("ORF.at", SCHEMA.Organization),  # the site's address
+    ("NDR", SCHEMA.Organization),  # an acronym
+    ("delta news online", SCHEMA.Organization),  # the publisher's own name, written otherwise
+])
+def test_a_byline_naming_an_organization_or_the_publisher_itself_is_an_organization(article, minter, byline, kind):
+    article = dataclasses.replace(article, authors=(byline,), publisher="Delta News Online")
+    mapped, problems = problems_for(article, minter)
+    assert problems == []
+    (author,) = mapped.graph.objects(mapped.article, SCHEMA.author)
+    assert mapped.graph.value(author, RDF.type) == kind
+    assert byline in {str(name) for name in mapped.graph.objects(author, SCHEMA.name)}
+
+
 def test_agency_credited_by_two_articles_is_one_iri(article, minter):
     other = read_bytes(OTHER_PAGE.encode("utf-8"), "strait.txt")
     first, second = map_article(article, minter), map_article(other, minter)
