@@ -215,3 +215,11 @@ def test_a_date_in_what_someone_says_does_not_date_the_saying(annotator):
     found = annotator.annotate_text("Nordic Motors said the new factory in Gothenburg will open next month.", PUBLISHED)
     (said,) = [event for event in found.events if event.trigger.text == "said"]
     assert (said.time.begin, said.time_inferred) == (PUBLISHED, True)
+
+
+def test_a_one_word_name_of_a_known_city_is_the_city_even_where_the_model_takes_it_for_a_person(annotator):
+    found = annotator.annotate_text("City officials from Vienna, Bratislava and Budapest on Monday signed an "
+                                    "agreement to share river gauge readings.", PUBLISHED)
+    assert not [e for e in found.entities if e.kind == "person"]
+    bratislava = entity(found, "Bratislava")
+    assert (bratislava.kind, bratislava.place.geonames_id) == ("place", 3060972)

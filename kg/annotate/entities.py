@@ -82,6 +82,7 @@ class EntityIndex:
 def find_entities(docs: list[tuple[Doc, int]], gazetteer: Gazetteer) -> EntityIndex:
     """Every entity of the article; ``docs`` are its parsed parts with their text offsets."""
     mentions, title_tokens = _mentions(docs)
+    _places_taken_for_people(mentions, gazetteer)
     index = EntityIndex()
     persons = _merge_persons(mentions, index)
     context = [m.text for m in mentions if m.kind == "place"]
@@ -125,6 +126,21 @@ def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[in
             if ent.label_ == "PERSON":
                 title_tokens.update((part, t.i) for t in _title_tokens(doc, ent.start))
     return mentions, title_tokens
+
+
+def _places_taken_for_people(mentions: list[_Mention], gazetteer: Gazetteer) -> None:
+    """A one-word "person" that is a known city or country and no surname of the article's
+    people ("Bratislava" among "Vienna, Bratislava and Budapest") is the place: the model
+    takes unfamiliar place names for people far more often than news names a person by one
+    word that is also a capital's."""
+    surnames = {surname(m.text) for m in mentions if m.kind == "person" and " " in m.text.strip()}
+    context = [m.text for m in mentions if m.kind == "place"]
+    for mention in mentions:
+        name = normalise(mention.text)
+        if mention.kind == "person" and " " not in name and name.lower() not in surnames:
+            place = gazetteer.lookup(name, context)
+            if place is not None and place.kind in ("city", "country"):
+                mention.kind = "place"
 
 
 def _is_name(span: SpacySpan) -> bool:
