@@ -34,10 +34,23 @@ def references(found, name: str) -> list[str]:
     return [span.text for span in entity.references]
 
 
-def test_personal_pronouns_refer_to_the_person_named_before_them(annotator):
-    found = annotate(annotator, "Maria Okafor runs the harbour authority in Lagos. "
-                                "She said the new cranes had arrived. Her deputy confirmed it.")
-    assert references(found, "Maria Okafor") == ["She", "Her"]
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    pytest.param("Maria Okafor runs the harbour authority in Lagos. She said the new cranes had arrived. "
+                 "Her deputy confirmed it.", "Maria Okafor", ["She", "Her"], id="personal pronouns"),
+    pytest.param("Norvik Shipping reported a loss on Thursday. The company blamed fuel prices for its results.",
+                 "Norvik Shipping", ["The company", "its"], id="its and the company"),
+    pytest.param("Norvik Shipping CEO Paul Ferreira resigned on Thursday. The board thanked the CEO for ten years "
+                 "of work.", "Paul Ferreira", ["CEO", "the CEO"], id="a title before the name and the title later"),
+    pytest.param('"I will not stand again," Maria Okafor said on Friday.', "Maria Okafor", ["I"],
+                 id="I in a quotation is its speaker"),
+    pytest.param('Norvik Shipping cut four routes on Thursday. "We expect our costs to fall next year," Norvik '
+                 "Shipping spokesman Ola Berg said. We will see.", "Norvik Shipping", ["We", "our"],
+                 id="we in a quotation is the company its spokesman speaks for, we outside it nobody"),
+    pytest.param("Norvik Shipping said it would close two terminals. Maria Okafor said it was raining.",
+                 "Norvik Shipping", ["it"], id="it as the subject of what a company says, and no other it"),
+])
+def test_references_resolve_to_the_entity_they_refer_to(annotator, text, name, expected):
+    assert references(annotate(annotator, text), name) == expected
 
 
 def test_a_pronoun_of_the_other_gender_skips_a_person_already_referred_to(annotator):
@@ -45,18 +58,6 @@ def test_a_pronoun_of_the_other_gender_skips_a_person_already_referred_to(annota
                                 "She showed him the port. He praised her plans.")
     assert references(found, "Maria Okafor") == ["She", "her"]
     assert references(found, "Daniel Brandt") == ["him", "He"]
-
-
-def test_its_and_the_company_refer_to_the_organization(annotator):
-    found = annotate(annotator, "Norvik Shipping reported a loss on Thursday. "
-                                "The company blamed fuel prices for its results.")
-    assert references(found, "Norvik Shipping") == ["The company", "its"]
-
-
-def test_the_title_before_a_name_and_a_later_the_title_refer_to_the_person(annotator):
-    found = annotate(annotator, "Norvik Shipping CEO Paul Ferreira resigned on Thursday. "
-                                "The board thanked the CEO for ten years of work.")
-    assert references(found, "Paul Ferreira") == ["CEO", "the CEO"]
 
 
 def test_nothing_is_resolved_beyond_a_few_sentences_or_without_a_fitting_entity(annotator):
@@ -90,21 +91,3 @@ def test_resolved_references_are_published_as_mentions_of_the_entity(annotator):
     assert set(mapped.graph.objects(person, GAF.denotedBy)) == {
         URIRef(f"{mapped.article}#char={name},{name + len('Maria Okafor')}"),
         URIRef(f"{mapped.article}#char={pronoun},{pronoun + 3}")}
-
-
-def test_we_in_a_quotation_refers_to_the_organization_whose_spokesman_speaks(annotator):
-    found = annotate(annotator, "Norvik Shipping cut four routes on Thursday. "
-                                '"We expect our costs to fall next year," Norvik Shipping spokesman Ola Berg said. '
-                                "We will see.")
-    assert references(found, "Norvik Shipping") == ["We", "our"]
-
-
-def test_i_in_a_quotation_refers_to_its_speaker(annotator):
-    found = annotate(annotator, '"I will not stand again," Maria Okafor said on Friday.')
-    assert references(found, "Maria Okafor") == ["I"]
-
-
-def test_it_as_the_subject_of_what_an_organization_says_refers_to_it_and_other_its_do_not(annotator):
-    found = annotate(annotator, "Norvik Shipping said it would close two terminals. "
-                                "Maria Okafor said it was raining.")
-    assert references(found, "Norvik Shipping") == ["it"]
