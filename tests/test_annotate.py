@@ -223,3 +223,11 @@ def test_a_one_word_name_of_a_known_city_is_the_city_even_where_the_model_takes_
     assert not [e for e in found.entities if e.kind == "person"]
     bratislava = entity(found, "Bratislava")
     assert (bratislava.kind, bratislava.place.geonames_id) == ("place", 3060972)
+
+
+def test_a_name_the_model_tags_a_common_noun_counts_where_the_article_names_it_so_elsewhere(annotator):
+    text = ("Apple unveils a smaller music player\n\n"
+            "Apple said on Tuesday that its new player would cost less. Apple shares rose.")
+    found = annotator.annotate_text(text, PUBLISHED)
+    (apple,) = [e for e in found.entities if e.name == "Apple"]
+    assert [m.start for m in apple.mentions] == [0, text.index("Apple said"), text.index("Apple shares")]

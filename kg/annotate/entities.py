@@ -102,7 +102,11 @@ def find_entities(docs: list[tuple[Doc, int]], gazetteer: Gazetteer) -> EntityIn
 
 
 def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[int, int]]]:
+    """The model's named entities of the kinds we keep, trimmed to the name. A span that does
+    not look like a name ("Apple" tagged a common noun in a headline) is kept only where the
+    article names the same thing so elsewhere."""
     mentions: list[_Mention] = []
+    doubtful: list[_Mention] = []
     title_tokens: set[tuple[int, int]] = set()
     for part, (doc, offset) in enumerate(docs):
         for ent in doc.ents:
@@ -119,12 +123,14 @@ def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[in
             if kind == "place" and end < len(doc) and doc[end].lower_ in _REGION_WORDS and doc[end].pos_ == "NOUN":
                 end += 1
             span = doc[start:end]
-            if not _is_name(span):
-                continue
-            mentions.append(_Mention(part, start, end, kind, span.text, _span(span, offset)))
+            mention = _Mention(part, start, end, kind, span.text, _span(span, offset))
+            (mentions if _is_name(span) else doubtful).append(mention)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 title_tokens.update((part, t.i) for t in _title_tokens(doc, ent.start))
+    names = {(m.kind, m.text) for m in mentions}
+    mentions += [m for m in doubtful if (m.kind, m.text) in names]
+    mentions.sort(key=lambda m: (m.part, m.start_token))
     return mentions, title_tokens
 
 
