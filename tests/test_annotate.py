@@ -231,3 +231,10 @@ def test_a_name_the_model_tags_a_common_noun_counts_where_the_article_names_it_s
     found = annotator.annotate_text(text, PUBLISHED)
     (apple,) = [e for e in found.entities if e.name == "Apple"]
     assert [m.start for m in apple.mentions] == [0, text.index("Apple said"), text.index("Apple shares")]
+
+
+def test_a_company_named_with_and_without_its_legal_form_is_one_organization(annotator):
+    found = annotator.annotate_text("Apple Inc. said on Tuesday that its new player would cost less. Apple shares "
+                                    "rose. General Motors Corp. and GM workers agreed on pay.", PUBLISHED)
+    organizations = {e.name: [m.text for m in e.mentions] for e in found.entities if e.kind == "organization"}
+    assert organizations == {"Apple Inc.": ["Apple Inc.", "Apple"], "General Motors Corp.": ["General Motors Corp.", "GM"]}

@@ -40,6 +40,8 @@ _TITLE_WORDS = TITLE_HEADS | {
 }
 _NAME_PARTICLES = re.compile(r"^(?:al|el|ad|as|ash|bin|ibn|van|von|de|da|di|del|der|la|le)[-\s]", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEGAL_FORM = re.compile(r",?\s+(?:inc|corp|corporation|co|ltd|llc|plc|ag|gmbh|s\.?a|n\.?v|s\.?p\.?a|b\.?v)\.?$",
+                         re.IGNORECASE)
 _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
@@ -128,7 +130,7 @@ def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[in
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 title_tokens.update((part, t.i) for t in _title_tokens(doc, ent.start))
-    names = {(m.kind, m.text) for m in mentions}
+    names = {(m.kind, text) for m in mentions for text in (m.text, _LEGAL_FORM.sub("", m.text))}
     mentions += [m for m in doubtful if (m.kind, m.text) in names]
     mentions.sort(key=lambda m: (m.part, m.start_token))
     return mentions, title_tokens
@@ -251,13 +253,14 @@ def _merge_organizations(mentions: list[_Mention], index: EntityIndex, title_tok
         if all((mention.part, i) in title_tokens for i in range(mention.start_token, mention.end_token)):
             continue  # "State" in "Secretary of State"
         name = normalise(mention.text)
-        key = name.lower()
-        entity = by_name.get(key) or by_name.get(_acronym(name).lower())
+        short = _LEGAL_FORM.sub("", name) or name  # "Apple Inc." is "Apple"
+        key = short.lower()
+        entity = by_name.get(key) or by_name.get(_acronym(short).lower())
         if entity is None:
             entity = _new(index, "organization", name)
             by_name[key] = entity
-            if len(name.split()) > 1:
-                by_name.setdefault(_acronym(name).lower(), entity)
+            if len(short.split()) > 1:
+                by_name.setdefault(_acronym(short).lower(), entity)
         elif len(name) > len(entity.name):
             entity.name = name
         mention.entity = entity
