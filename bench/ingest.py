@@ -94,7 +94,7 @@ def stage_times(paths: list[Path], store_dir: Path) -> Clocks:
             clocks.lap("map")
             problems = validate(mapped)
             clocks.lap("validate")
-            triples = publishable(mapped)
+            triples = publishable(mapped, article)
             clocks.lap("digest")
             if not problems:
                 store.replace_graph(triples.name, triples.ntriples)

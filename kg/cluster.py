@@ -145,7 +145,8 @@ def _collect(batch: Sequence[Input], partition: Path, future: Future) -> list[Pr
 
 
 def _read_partition(path: Path, entries: list[Entry]) -> Iterator[Prepared]:
-    digest_of, modified = ox.NamedNode(str(KG.contentDigest)), ox.NamedNode(str(SCHEMA.dateModified))
+    digest_of, said_of = ox.NamedNode(str(KG.contentDigest)), ox.NamedNode(str(KG.articleDigest))
+    modified = ox.NamedNode(str(SCHEMA.dateModified))
     with gzip.open(path, "rb") as input:
         quads = ox.parse(input, ox.RdfFormat.N_QUADS)
         for outcome, size in entries:
@@ -157,10 +158,11 @@ def _read_partition(path: Path, entries: list[Entry]) -> Iterator[Prepared]:
                 raise ValueError(f"the partition {path} holds {len(read)} of the {size} triples of {outcome.article}")
             name, article = read[0].graph_name, ox.NamedNode(outcome.article)
             (digest,) = (q.object.value for q in read if q.subject == name and q.predicate == digest_of)
+            (said,) = (q.object.value for q in read if q.subject == name and q.predicate == said_of)
             triples = (ox.Triple(q.subject, q.predicate, q.object) for q in read)
             yield outcome, ArticleTriples(
                 URIRef(name.value), URIRef(outcome.article),
-                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), Literal(digest),
+                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), Literal(digest), Literal(said),
                 any(q.subject == article and q.predicate == modified for q in read))
 
 

@@ -5,11 +5,13 @@ One bad input never stops a batch: whatever goes wrong with it becomes the reaso
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
 import glob
 import hashlib
+import json
 import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -61,6 +63,8 @@ class ArticleTriples:
     ntriples: str
     """The graph, the triple stating its digest included."""
     digest: Literal
+    article_digest: Literal
+    """The digest of what the article itself says (:func:`article_digest`), also in the graph."""
     dated: bool
     """Whether the article states when it was modified (``schema:dateModified``)."""
 
@@ -131,7 +135,8 @@ class Preparer:
         notes = [*article.notes, *annotations.notes]
         if article.url is None:
             notes.append(UNADDRESSED)
-        return Outcome(article.source, "valid", str(mapped.article), notes=tuple(notes)), publishable(mapped)
+        outcome = Outcome(article.source, "valid", str(mapped.article), notes=tuple(notes))
+        return outcome, publishable(mapped, article)
 
 
 _worker: Preparer | None = None
@@ -194,20 +199,39 @@ def _store(outcome: Outcome, triples: ArticleTriples, store: Store, today: dt.da
         return replace(outcome, status="unchanged")
     ntriples = triples.ntriples
     if stored and not triples.dated:
-        modified = (triples.article, SCHEMA.dateModified, Literal(today.isoformat(), datatype=XSD.date))
-        ntriples += Graph().add(modified).serialize(format="nt")
+        modified = _modification_date(triples, store, today)
+        if modified is not None:
+            ntriples += Graph().add((triples.article, SCHEMA.dateModified, modified)).serialize(format="nt")
     store.replace_graph(triples.name, ntriples)
     return replace(outcome, status="stored")
 
 
-def publishable(mapped: ArticleGraph) -> ArticleTriples:
-    """The valid article graph as the store takes it, stating its digest, by which a rerun
-    knows the article unchanged."""
+def _modification_date(triples: ArticleTriples, store: Store, today: dt.date) -> Literal | None:
+    """When a stored article that states no modification date of its own was modified: today,
+    when what it says changed; the date it had, if any, when only our reading of it changed."""
+    if store.triples(triples.name, KG.articleDigest) == [(triples.name, KG.articleDigest, triples.article_digest)]:
+        kept = store.triples(triples.article, SCHEMA.dateModified)
+        return kept[0][2] if kept else None
+    return Literal(today.isoformat(), datatype=XSD.date)
+
+
+def publishable(mapped: ArticleGraph, article: Article) -> ArticleTriples:
+    """The valid article graph as the store takes it, stating the digest of what the article
+    says and of the whole graph, by which a rerun knows the article unchanged."""
+    said = Literal(article_digest(article))
+    mapped.graph.add((mapped.name, KG.articleDigest, said))
     lines = _sorted_ntriples(mapped.graph)
     digest = Literal(_digest(lines))
     stated = Graph().add((mapped.name, KG.contentDigest, digest)).serialize(format="nt")
-    return ArticleTriples(mapped.name, mapped.article, "\n".join([*lines, stated]), digest,
+    return ArticleTriples(mapped.name, mapped.article, "\n".join([*lines, stated]), digest, said,
                           (mapped.article, SCHEMA.dateModified, None) in mapped.graph)
+
+
+def article_digest(article: Article) -> str:
+    """SHA-256 of what the article says: every field of its record but where it was read from."""
+    fields = dataclasses.asdict(replace(article, source="", notes=()))
+    text = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def content_digest(graph: Graph) -> str:

@@ -2,6 +2,8 @@
 and a run killed in the middle."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import gzip
 import json
 import signal
@@ -9,9 +11,13 @@ import subprocess
 import time
 
 import pytest
-from rdflib import Dataset
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from conftest import HARBOUR, HARBOUR_URL, MARKUP, kg_command, kg_env, number, ok, run_kg
+from kg.config import Settings
+from kg.pipeline import Piped, Preparer, store_all
+from kg.store import open_store
+from kg.vocab import SCHEMA
 
 ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?g <https://w3id.org/newskg/ns#article> ?a }"
 
@@ -58,6 +64,35 @@ def test_changed_article_replaces_its_graph_and_gets_a_modification_date(tmp_pat
     assert "350 passengers" in body and "300 passengers" not in body
     assert '"^^<http://www.w3.org/2001/XMLSchema#date>' in body
     assert number(store, ARTICLES, tmp_path) == 1
+
+
+def test_a_newer_reading_of_an_unchanged_article_keeps_the_modification_date_it_had(tmp_path):
+    # A graph is replaced when our reading of the article changes (a newer annotator), but only
+    # a change in what the article says makes it modified.
+    settings = Settings()
+    preparer = Preparer(settings.base, settings.nlp_model)
+    store = open_store(tmp_path / "store")
+
+    def ingest(text: str, day: dt.date, reread: bool = False) -> list[str]:
+        ((outcome, triples),) = preparer(Piped(text.encode("utf-8"), "harbour.txt"))
+        if reread:  # what a newer annotator adds: one more statement about the article
+            extra = Graph().add((triples.article, SCHEMA.keywords, Literal("ferries"))).serialize(format="nt")
+            triples = dataclasses.replace(triples, ntriples=triples.ntriples + extra, digest=Literal("newer reading"))
+        return [outcome.status for outcome in store_all([(outcome, triples)], store, preparer.minter, today=day)]
+
+    def modified() -> list:
+        return [o for _, _, o in store.triples(None, SCHEMA.dateModified)]
+
+    try:
+        assert ingest(HARBOUR, dt.date(2024, 1, 1)) == ["stored"] and modified() == []
+        assert ingest(HARBOUR, dt.date(2024, 1, 2), reread=True) == ["stored"] and modified() == []
+        changed = HARBOUR.replace("up to 300 passengers", "up to 350 passengers")
+        assert ingest(changed, dt.date(2024, 1, 3)) == ["stored"]
+        assert modified() == [Literal("2024-01-03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))]
+        assert ingest(changed, dt.date(2024, 1, 4), reread=True) == ["stored"]
+        assert modified() == [Literal("2024-01-03", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))]
+    finally:
+        store.close()
 
 
 def test_delete_removes_the_article_and_what_only_it_stated(tmp_path):
