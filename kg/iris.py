@@ -28,6 +28,16 @@ def slug(text: str) -> str:
     return _NOT_SLUG.sub("-", folded.lower().replace("_", "-")).strip("-")
 
 
+_LEGAL_FORM = re.compile(r",?\s+(?:inc|corp|corporation|co|ltd|llc|plc|ag|gmbh|s\.?a|n\.?v|s\.?p\.?a|b\.?v)\.?$",
+                         re.IGNORECASE)
+
+
+def without_legal_form(name: str) -> str:
+    """A company's name without its legal form: "Apple Inc." is "Apple", "General Motors Corp."
+    is "General Motors"."""
+    return _LEGAL_FORM.sub("", name) or name
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -89,7 +99,10 @@ class Minter:
         return None if _NOT_IRI.search(iri) else URIRef(iri)
 
     def organization(self, name: str) -> URIRef:
-        return self._iri("id", "organization", slug(name) or _digest(name))
+        """Organizations by name without their legal form, so that an article naming "Apple Inc."
+        and one naming "Apple" meet at one resource."""
+        short = without_legal_form(name)
+        return self._iri("id", "organization", slug(short) or _digest(short))
 
     def person(self, name: str) -> URIRef:
         return self._iri("id", "person", slug(name) or _digest(name))

@@ -229,6 +229,15 @@ def test_a_byline_naming_an_organization_or_the_publisher_itself_is_an_organizat
     assert byline in {str(name) for name in mapped.graph.objects(author, SCHEMA.name)}
 
 
+@pytest.mark.parametrize(("with_form", "without"), [
+    ("Apple Inc.", "Apple"), ("General Motors Corp.", "General Motors"), ("Deutsche Bank AG", "Deutsche Bank"),
+    ("Banco Santander, S.A.", "Banco Santander"),
+])
+def test_a_company_named_with_or_without_its_legal_form_is_one_iri(minter, with_form, without):
+    assert minter.organization(with_form) == minter.organization(without)
+    assert minter.organization(with_form) != minter.organization(f"{without} Records")
+
+
 def test_agency_credited_by_two_articles_is_one_iri(article, minter):
     other = read_bytes(OTHER_PAGE.encode("utf-8"), "strait.txt")
     first, second = map_article(article, minter), map_article(other, minter)

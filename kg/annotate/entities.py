@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg.annotate.model import Entity, EntityKind, Span
+from kg.iris import without_legal_form
 from kg.annotate.places import Gazetteer
 
 _KIND_OF_LABEL: dict[str, EntityKind] = {
@@ -40,8 +41,6 @@ _TITLE_WORDS = TITLE_HEADS | {
 }
 _NAME_PARTICLES = re.compile(r"^(?:al|el|ad|as|ash|bin|ibn|van|von|de|da|di|del|der|la|le)[-\s]", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
-_LEGAL_FORM = re.compile(r",?\s+(?:inc|corp|corporation|co|ltd|llc|plc|ag|gmbh|s\.?a|n\.?v|s\.?p\.?a|b\.?v)\.?$",
-                         re.IGNORECASE)
 _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 
 
@@ -130,7 +129,7 @@ def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[in
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 title_tokens.update((part, t.i) for t in _title_tokens(doc, ent.start))
-    names = {(m.kind, text) for m in mentions for text in (m.text, _LEGAL_FORM.sub("", m.text))}
+    names = {(m.kind, text) for m in mentions for text in (m.text, without_legal_form(m.text))}
     mentions += [m for m in doubtful if (m.kind, m.text) in names]
     mentions.sort(key=lambda m: (m.part, m.start_token))
     return mentions, title_tokens
@@ -253,7 +252,7 @@ def _merge_organizations(mentions: list[_Mention], index: EntityIndex, title_tok
         if all((mention.part, i) in title_tokens for i in range(mention.start_token, mention.end_token)):
             continue  # "State" in "Secretary of State"
         name = normalise(mention.text)
-        short = _LEGAL_FORM.sub("", name) or name  # "Apple Inc." is "Apple"
+        short = without_legal_form(name)
         key = short.lower()
         entity = by_name.get(key) or by_name.get(_acronym(short).lower())
         if entity is None:
