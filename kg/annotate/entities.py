@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from kg.annotate.model import Entity, EntityKind, Span
-from kg.iris import without_legal_form
 from kg.annotate.places import Gazetteer
+from kg.iris import without_legal_form
 
 _KIND_OF_LABEL: dict[str, EntityKind] = {
     "PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
@@ -90,7 +90,6 @@ def find_entities(docs: list[tuple[Doc, int]], gazetteer: Gazetteer) -> EntityIn
     _merge_places(mentions, index, gazetteer, context)
     _merge_organizations(mentions, index, title_tokens)
     mentions += _untagged_surnames(docs, mentions, persons)
-    mentions += _relabelled_organizations(docs, mentions)
     for mention in mentions:
         if mention.entity is not None:
             mention.entity.mentions.append(mention.span)
@@ -103,17 +102,19 @@ def find_entities(docs: list[tuple[Doc, int]], gazetteer: Gazetteer) -> EntityIn
 
 
 def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[int, int]]]:
-    """The model's named entities of the kinds we keep, trimmed to the name. A span that does
-    not look like a name ("Apple" tagged a common noun in a headline) is kept only where the
-    article names the same thing so elsewhere."""
+    """The model's named entities of the kinds we keep, trimmed to the name.
+
+    What the model tags doubtfully counts where the article names the same thing so elsewhere:
+    a span that does not look like a name ("Apple" tagged a common noun in a headline), and an
+    organization's name under another label ("Norvik Shipping" a work of art before
+    "spokesman").
+    """
     mentions: list[_Mention] = []
     doubtful: list[_Mention] = []
     title_tokens: set[tuple[int, int]] = set()
     for part, (doc, offset) in enumerate(docs):
         for ent in doc.ents:
             kind = _KIND_OF_LABEL.get(ent.label_)
-            if kind is None:
-                continue
             start, end = ent.start, ent.end
             while start < end and doc[start].lower_ in ("the", "a", "an"):
                 start += 1
@@ -124,8 +125,8 @@ def _mentions(docs: list[tuple[Doc, int]]) -> tuple[list[_Mention], set[tuple[in
             if kind == "place" and end < len(doc) and doc[end].lower_ in _REGION_WORDS and doc[end].pos_ == "NOUN":
                 end += 1
             span = doc[start:end]
-            mention = _Mention(part, start, end, kind, span.text, _span(span, offset))
-            (mentions if _is_name(span) else doubtful).append(mention)
+            mention = _Mention(part, start, end, kind or "organization", span.text, _span(span, offset))
+            (mentions if kind is not None and _is_name(span) else doubtful).append(mention)
         for ent in doc.ents:
             if ent.label_ == "PERSON":
                 title_tokens.update((part, t.i) for t in _title_tokens(doc, ent.start))
@@ -202,21 +203,6 @@ def _untagged_surnames(docs: list[tuple[Doc, int]], mentions: list[_Mention],
                     and token.ent_type_ in _NAME_LABELS and token.pos_ in ("PROPN", "NOUN")):
                 found.append(_Mention(part, token.i, token.i + 1, "person", token.text,
                                       _span(doc[token.i:token.i + 1], offset), persons[key]))
-    return found
-
-
-def _relabelled_organizations(docs: list[tuple[Doc, int]], mentions: list[_Mention]) -> list[_Mention]:
-    """Names the article gives an organization where the model labelled them otherwise
-    ("Norvik Shipping" as a work of art before "spokesman")."""
-    known = {normalise(m.text).lower(): m.entity for m in mentions if m.kind == "organization" and m.entity}
-    taken = {(m.part, i) for m in mentions for i in range(m.start_token, m.end_token)}
-    found = []
-    for part, (doc, offset) in enumerate(docs):
-        for ent in doc.ents:
-            entity = known.get(normalise(ent.text).lower())
-            if entity is not None and ent.label_ != "ORG" and all((part, i) not in taken
-                                                                   for i in range(ent.start, ent.end)):
-                found.append(_Mention(part, ent.start, ent.end, "organization", ent.text, _span(ent, offset), entity))
     return found
 
 
