@@ -38,13 +38,16 @@ _DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 
 
-def is_organization_byline(byline: str, publishers: tuple[str | None, ...] = ()) -> bool:
+def is_organization_byline(byline: str, publishers: tuple[str | None, ...]) -> bool:
     """Bylines such as "Reuters", "BBC News staff" or "NDR" name an organization, not a person;
     so does the publisher's own name or address ("ORF.at"), which many sites give as the
     author of an article without a byline."""
-    folded = " ".join(byline.split()).casefold()
     return bool(_ORGANIZATION_WORDS.search(byline) or _DOMAIN.match(byline) or _ACRONYM.match(byline)
-                or any(publisher and folded == " ".join(publisher.split()).casefold() for publisher in publishers))
+                or _folded(byline) in {_folded(publisher) for publisher in publishers if publisher})
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _date(value: dt.date | dt.datetime) -> Literal:
